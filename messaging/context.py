@@ -1,0 +1,63 @@
+"""What the channel code needs from the composition root, installed once at start-up.
+
+Dramatiq actors are plain functions run by worker threads, so they find their database, transports
+and configuration here. `relay` builds a `Context` from the settings and calls `install`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from messaging.outbound.pacing import Pacer
+    from messaging.outbound.transports import Transport
+
+# enqueue(actor_name, args, delay_ms): hand a message to the broker.
+Enqueue = Callable[[str, tuple[Any, ...], int | None], None]
+
+
+@dataclass(frozen=True)
+class Config:
+    public_base_url: str
+    inbound_domain: str
+    mail_from: str
+    sms_from: str
+    signing_keys: list[str]
+    quiet_window: tuple[int, int] = (21 * 60, 7 * 60)
+    notice_cap_per_day: int = 20
+    send_timeout: float = 15.0
+    retry_base: float = 5.0
+    retry_max: float = 900.0
+    max_attempts: int = 8
+    requeue_after: float = 120.0
+    stale_sending: float = 300.0
+    twilio_auth_token: str | None = None
+    smtp_max_message_bytes: int = 10 * 1024 * 1024
+    demo: bool = False
+
+
+@dataclass
+class Context:
+    config: Config
+    sessions: sessionmaker[Session]
+    enqueue: Enqueue
+    transports: dict[str, Transport] = field(default_factory=dict)
+    pacer: Pacer | None = None
+
+
+_current: Context | None = None
+
+
+def install(context: Context) -> None:
+    global _current
+    _current = context
+
+
+def current() -> Context:
+    if _current is None:
+        raise RuntimeError("messaging context not installed; relay.runtime builds it at start-up")
+    return _current

@@ -1,0 +1,119 @@
+"""Channel tables: the outbox, stored inbound input, action tokens and SMS opt-outs."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workflow.base import Base, BigId, utcnow
+
+
+class Status(enum.StrEnum):
+    queued = "queued"
+    sending = "sending"
+    sent = "sent"
+    delivered = "delivered"
+    undelivered = "undelivered"
+    failed = "failed"
+    bounced = "bounced"
+
+
+FINAL_STATUSES = frozenset({Status.delivered, Status.undelivered, Status.failed, Status.bounced})
+
+
+class OutboundMessage(Base):
+    """One email or SMS. Written `queued` in the business transaction; the row is the truth."""
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (
+        Index("ix_outbound_due", "status", "next_attempt_at"),
+        Index("ix_outbound_provider_id", "provider_id"),
+        Index("ix_outbound_to_created", "to_address", "created_at"),
+        UniqueConstraint("message_id_header"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    status: Mapped[Status] = mapped_column(String(16), default=Status.queued)
+    kind: Mapped[str] = mapped_column(String(16), default="message")
+    template: Mapped[str] = mapped_column(String(100))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    to_address: Mapped[str] = mapped_column(String(320))
+    from_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(String(500))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    segments: Mapped[int | None] = mapped_column()
+    message_id_header: Mapped[str | None] = mapped_column(String(250))
+    reply_to: Mapped[str | None] = mapped_column(String(320))
+    references: Mapped[str | None] = mapped_column(String(1000))
+    provider_id: Mapped[str | None] = mapped_column(String(100))
+    attempts: Mapped[int] = mapped_column(default=0)
+    # The last attempt may have reached the provider (a crash or a timeout mid-send).
+    uncertain: Mapped[bool] = mapped_column(default=False)
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    enqueued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column()
+    final_at: Mapped[datetime | None] = mapped_column()
+    latency_ms: Mapped[int | None] = mapped_column()
+
+
+class InboundMessage(Base):
+    """Raw input, stored before it is acknowledged: accepted means never lost."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "provider_id"),
+        Index("ix_inbound_status", "status", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    provider_id: Mapped[str] = mapped_column(String(250))
+    sender: Mapped[str] = mapped_column(String(320))
+    recipient: Mapped[str | None] = mapped_column(String(320))
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    kind: Mapped[str | None] = mapped_column(String(32))
+    result: Mapped[str | None] = mapped_column(String(2000))
+    attempts: Mapped[int] = mapped_column(default=0)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column()
+
+
+class ActionToken(Base):
+    """The row behind a signed token: what it may do, for whom, and whether it was used."""
+
+    __tablename__ = "action_tokens"
+    __table_args__ = (Index("ix_action_tokens_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(48))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int] = mapped_column()
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+    used_via: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(String(500))
+
+
+class SmsOptOut(Base):
+    """A phone number that texted STOP (or a carrier said so); nothing is sent to it."""
+
+    __tablename__ = "sms_opt_outs"
+
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    opted_out: Mapped[bool] = mapped_column(default=True)
+    keyword: Mapped[str | None] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

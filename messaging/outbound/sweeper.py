@@ -1,0 +1,59 @@
+"""The sweeper: finds messages the broker lost and hands them to it again.
+
+A row still `queued` long after it fell due was never picked up (the enqueue after commit failed,
+the broker was down, or a worker died holding it); a row stuck `sending` past the stale limit
+belongs to a worker that died mid-send. Each is re-enqueued at most once per `requeue_after`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+
+from messaging import context
+from messaging.models import OutboundMessage, Status
+from workflow.base import utcnow
+
+log = logging.getLogger(__name__)
+OM = OutboundMessage
+BATCH = 2000
+
+
+def sweep(now: datetime | None = None, *, limit: int = BATCH) -> int:
+    ctx = context.current()
+    cfg = ctx.config
+    now = now or utcnow()
+    quiet_since = now - timedelta(seconds=cfg.requeue_after)
+    stale = now - timedelta(seconds=cfg.stale_sending)
+    with ctx.sessions.begin() as session:
+        found = session.execute(
+            select(OM.id, OM.channel)
+            .where(
+                OM.enqueued_at <= quiet_since,
+                or_(
+                    and_(OM.status == Status.queued, OM.next_attempt_at <= quiet_since),
+                    and_(OM.status == Status.sending, OM.claimed_at <= stale),
+                ),
+            )
+            .order_by(OM.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        if not found:
+            return 0
+        session.execute(
+            update(OM).where(OM.id.in_([i for i, _ in found])).values(enqueued_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    handed = 0
+    for message_id, channel in found:
+        try:
+            ctx.enqueue(f"deliver_{channel}", (message_id,), None)
+            handed += 1
+        except Exception:
+            log.warning("sweeper could not enqueue message %s; will try on a later sweep", message_id, exc_info=True)
+            break
+    log.info("sweeper re-enqueued %s of %s lost or stuck messages", handed, len(found))
+    return handed

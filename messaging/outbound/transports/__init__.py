@@ -1,0 +1,55 @@
+"""Transports send one stored message through a provider and say how it went.
+
+A transport raises `TransientError` when trying again later may succeed (SMTP 4xx, connection
+errors, Twilio 429/5xx) and `PermanentError` when it will not (SMTP 5xx, Twilio 21211/21610).
+`uncertain` on an error means the provider may have accepted the message before the failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from messaging.models import OutboundMessage
+
+
+@dataclass(frozen=True)
+class SendResult:
+    provider_id: str
+    detail: str = ""
+
+
+class DeliveryError(Exception):
+    def __init__(self, reason: str, *, code: str | None = None, uncertain: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+        self.uncertain = uncertain
+
+
+class TransientError(DeliveryError):
+    """Try again later."""
+
+
+class PermanentError(DeliveryError):
+    """Do not try again; the coordinator is told."""
+
+    def __init__(self, reason: str, *, code: str | None = None, opted_out: bool = False) -> None:
+        super().__init__(reason, code=code)
+        self.opted_out = opted_out
+
+
+class Transport(Protocol):
+    name: str
+
+    def send(self, message: OutboundMessage) -> SendResult: ...
+
+    def close(self) -> None: ...
+
+
+class Reconciling(Protocol):
+    """A transport that can tell whether an interrupted attempt reached the provider."""
+
+    def accepted(self, message: OutboundMessage) -> list[str]:
+        """Provider ids of accepted messages that may be this one."""
+        ...

@@ -1,0 +1,143 @@
+"""Email through an SMTP relay (RELAY_OUTBOUND_SMTP_URL), one kept-alive connection per thread."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from messaging.models import OutboundMessage
+from messaging.outbound import email_message
+from messaging.outbound.transports import PermanentError, SendResult, TransientError
+
+log = logging.getLogger(__name__)
+IDLE_CHECK_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class SmtpTarget:
+    host: str
+    port: int
+    implicit_tls: bool
+    starttls: bool
+    username: str | None
+    password: str | None
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpTarget:
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        implicit = parts.scheme == "smtps"
+        return cls(
+            host=parts.hostname or "localhost",
+            port=parts.port or (465 if implicit else 25),
+            implicit_tls=implicit,
+            starttls=query.get("starttls", ["false"])[0].lower() in ("1", "true", "yes"),
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+        )
+
+
+def _classify(code: int, text: str) -> TransientError | PermanentError:
+    reason = f"SMTP {code}: {text}"
+    if 400 <= code < 500:
+        return TransientError(reason, code=str(code))
+    return PermanentError(reason, code=str(code))
+
+
+def _decode(raw: bytes | str) -> str:
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+
+
+class SmtpTransport:
+    name = "smtp"
+
+    def __init__(self, url: str, *, timeout: float, local_hostname: str | None = None) -> None:
+        self.target = SmtpTarget.from_url(url)
+        self.timeout = timeout
+        self.local_hostname = local_hostname
+        self._local = threading.local()
+
+    def _connect(self) -> smtplib.SMTP:
+        t = self.target
+        conn: smtplib.SMTP
+        if t.implicit_tls:
+            conn = smtplib.SMTP_SSL(t.host, t.port, timeout=self.timeout, local_hostname=self.local_hostname,
+                                    context=ssl.create_default_context())
+        else:
+            conn = smtplib.SMTP(t.host, t.port, timeout=self.timeout, local_hostname=self.local_hostname)
+        conn.ehlo()
+        if t.starttls:
+            conn.starttls(context=ssl.create_default_context())
+            conn.ehlo()
+        if t.username:
+            conn.login(t.username, t.password or "")
+        return conn
+
+    def _connection(self) -> smtplib.SMTP:
+        conn: smtplib.SMTP | None = getattr(self._local, "conn", None)
+        last = getattr(self._local, "last_used", 0.0)
+        if conn is not None and time.monotonic() - last > IDLE_CHECK_SECONDS:
+            try:
+                conn.noop()
+            except (OSError, smtplib.SMTPException):
+                self._drop()
+                conn = None
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    def _drop(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # closing a broken socket; nothing to save
+                pass
+
+    def send(self, message: OutboundMessage) -> SendResult:
+        # Resending after a crash is safe to the reader: the Message-ID is the same, so mail
+        # clients show one message.
+        mime = email_message.build(message)
+        try:
+            conn = self._connection()
+        except smtplib.SMTPResponseException as exc:
+            self._drop()
+            raise _classify(exc.smtp_code, _decode(exc.smtp_error)) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self._drop()
+            raise TransientError(f"cannot connect to the SMTP server: {exc}") from exc
+        try:
+            conn.send_message(mime, from_addr=email_message.envelope_sender(message), to_addrs=[message.to_address])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()))
+            self._reset(conn)
+            raise _classify(code, _decode(text)) from exc
+        except smtplib.SMTPResponseException as exc:
+            # Sender refused, data refused, or a 421 shutting the connection.
+            if exc.smtp_code == 421:
+                self._drop()
+            else:
+                self._reset(conn)
+            raise _classify(exc.smtp_code, _decode(exc.smtp_error)) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self._drop()
+            raise TransientError(f"SMTP connection failed: {exc}", uncertain=True) from exc
+        self._local.last_used = time.monotonic()
+        return SendResult(provider_id=message.message_id_header or "")
+
+    def _reset(self, conn: smtplib.SMTP) -> None:
+        try:
+            conn.rset()
+            self._local.last_used = time.monotonic()
+        except (OSError, smtplib.SMTPException):
+            self._drop()
+
+    def close(self) -> None:
+        self._drop()

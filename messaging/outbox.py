@@ -1,0 +1,223 @@
+"""The outbox: notifications become rendered, stored, queued messages in the caller's transaction.
+
+Rows are written `queued` in the same transaction as the state change that caused them; their
+delivery is handed to the broker only after that transaction commits (a rolled-back transaction
+sends nothing). If the hand-off fails, the sweeper finds the row later: the row is the truth.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from messaging import context, rendering, tokens
+from messaging.models import OutboundMessage, SmsOptOut, Status
+from workflow.base import utcnow
+from workflow.models import Person, Role, School
+from workflow.notifications import Kind, Notification
+
+log = logging.getLogger(__name__)
+_PENDING = "relay.outbox.pending"
+
+
+def reply_address(token: str, domain: str) -> str:
+    return f"reply+{token}@{domain}"
+
+
+def link_url(token: str, base_url: str) -> str:
+    return f"{base_url}/l/{token}"
+
+
+def queue(
+    session: Session, notifications: Iterable[Notification], *, now: datetime | None = None
+) -> list[OutboundMessage]:
+    """Render and store each notification as a queued message; delivery starts after commit."""
+    now = now or utcnow()
+    rows = [row for note in notifications if (row := _build(session, note, now)) is not None]
+    if rows:
+        session.add_all(rows)
+        session.flush()
+        session.info.setdefault(_PENDING, []).extend(r for r in rows if r.status == Status.queued)
+    return rows
+
+
+def _address(note: Notification) -> str | None:
+    if note.to_address:
+        return note.to_address
+    assert note.to is not None
+    return note.to.email if note.channel == "email" else note.to.phone
+
+
+def _build(session: Session, note: Notification, now: datetime) -> OutboundMessage | None:
+    cfg = context.current().config
+    address = _address(note)
+    person = note.to
+    if not address:
+        log.warning("no %s address for person %s; %s not sent", note.channel, person and person.id, note.template)
+        return None
+    if note.kind in (Kind.notice, Kind.alert) and _over_cap(session, address, now, cfg.notice_cap_per_day):
+        log.warning("daily notice cap reached for %s; %s not sent", address, note.template)
+        return None
+    school_id = note.school_id or (person.school_id if person else None)
+    school = session.get(School, school_id) if school_id else None
+    zone = school.zone if school else ZoneInfo("UTC")
+    values: dict[str, Any] = {"school": school, "person": person, "zone": zone, "now": now}
+    values.update(note.context)
+    for name, link in note.links.items():
+        token = _issue(session, link, person, now)
+        values[name] = link_url(token, cfg.public_base_url)
+    row = OutboundMessage(
+        channel=note.channel,
+        kind=note.kind.value,
+        template=note.template,
+        school_id=school_id,
+        person_id=person.id if person else None,
+        to_address=address,
+        created_at=now,
+        enqueued_at=now,
+        next_attempt_at=now,
+    )
+    name = note.template.split("/", 1)[1]
+    if note.channel == "email":
+        _fill_email(session, row, note, name, values, now)
+    else:
+        _fill_sms(session, row, note, name, values, school, zone, now)
+    return row
+
+
+def _issue(session: Session, link: Any, person: Person | None, now: datetime) -> str:
+    cfg = context.current().config
+    return tokens.issue(
+        session,
+        purpose=link.purpose,
+        object_type=link.object_type,
+        object_id=link.object_id,
+        person_id=person.id if person else None,
+        ttl=link.ttl,
+        keys=cfg.signing_keys,
+        now=now,
+    )
+
+
+def _fill_email(
+    session: Session, row: OutboundMessage, note: Notification, name: str, values: dict[str, Any], now: datetime
+) -> None:
+    cfg = context.current().config
+    domain = cfg.inbound_domain
+    values.setdefault("reply_marker", False)
+    unique = secrets.token_hex(6)
+    if note.reply is not None:
+        token = _issue(session, note.reply, note.to, now)
+        row.reply_to = reply_address(token, domain)
+        values["reply_marker"] = True
+        # The token rides in the Message-ID too, for servers that drop the +part of the address.
+        row.message_id_header = f"<{token}.{unique}@{domain}>"
+    else:
+        row.message_id_header = f"<m.{unique}@{domain}>"
+    if note.thread:
+        row.references = f"<thread.{note.thread}@{domain}>"
+    rendered = rendering.render_email(name, values)
+    row.subject = rendered.subject
+    row.body_text = rendered.text
+    row.body_html = rendered.html
+    row.from_address = cfg.mail_from
+
+
+def _fill_sms(
+    session: Session,
+    row: OutboundMessage,
+    note: Notification,
+    name: str,
+    values: dict[str, Any],
+    school: School | None,
+    zone: ZoneInfo,
+    now: datetime,
+) -> None:
+    cfg = context.current().config
+    rendered = rendering.render_sms(name, values)
+    row.body_text = rendered.text
+    row.segments = rendered.segments
+    row.from_address = (school.sms_number if school else None) or cfg.sms_from
+    if opted_out(session, row.to_address):
+        row.status = Status.failed
+        row.last_error = "the number opted out (STOP); not sent"
+        row.final_at = now
+        return
+    is_student = note.to is not None and note.to.role == Role.student
+    if is_student and note.kind != Kind.answer:
+        row.next_attempt_at = quiet_release(now, zone, cfg.quiet_window)
+
+
+def opted_out(session: Session, phone: str) -> bool:
+    row = session.get(SmsOptOut, phone)
+    return bool(row and row.opted_out)
+
+
+def _over_cap(session: Session, address: str, now: datetime, cap: int) -> bool:
+    sent_today = session.scalar(
+        select(func.count())
+        .select_from(OutboundMessage)
+        .where(
+            OutboundMessage.to_address == address,
+            OutboundMessage.kind.in_([Kind.notice.value, Kind.alert.value]),
+            OutboundMessage.created_at > now - timedelta(days=1),
+        )
+    )
+    return (sent_today or 0) >= cap
+
+
+def quiet_release(now: datetime, zone: ZoneInfo, window: tuple[int, int]) -> datetime:
+    """`now` if outside quiet hours, else when they end (local time, daylight saving honoured)."""
+    start, end = window
+    if start == end:
+        return now
+    local = now.astimezone(zone)
+    minutes = local.hour * 60 + local.minute
+    overnight = start > end
+    quiet = (minutes >= start or minutes < end) if overnight else (start <= minutes < end)
+    if not quiet:
+        return now
+    day = local.date()
+    if overnight and minutes >= start:
+        day = day + timedelta(days=1)
+    release = datetime.combine(day, time(end // 60, end % 60), tzinfo=zone)
+    return release.astimezone(now.tzinfo)
+
+
+def delay_ms_until(due: datetime, now: datetime) -> int | None:
+    """Broker delay for a message due at `due`; None when it is due now."""
+    wait = (due - now).total_seconds()
+    return int(wait * 1000) if wait > 0.02 else None
+
+
+def hand_off(rows: Iterable[OutboundMessage], now: datetime | None = None) -> int:
+    """Give rows to the broker; a failure is logged, and the sweeper delivers them later."""
+    ctx = context.current()
+    now = now or utcnow()
+    handed = 0
+    for row in rows:
+        try:
+            ctx.enqueue(f"deliver_{row.channel}", (row.id,), delay_ms_until(row.next_attempt_at, now))
+            handed += 1
+        except Exception:
+            log.warning("could not enqueue message %s; the sweeper will pick it up", row.id, exc_info=True)
+    return handed
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    rows = session.info.pop(_PENDING, None)
+    if rows:
+        hand_off(rows)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)

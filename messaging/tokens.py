@@ -1,0 +1,190 @@
+"""Signed action tokens for links and reply addresses.
+
+A token is 48 characters of lowercase base32, so it survives mail systems that change the case of
+an address: 32 characters of payload (purpose, token row id, object id, recipient id, expiry) and
+16 of signature. itsdangerous signs it with the purpose as salt and a list of keys, newest first, so
+keys rotate. The signature proves origin; the `action_tokens` row makes a token act only once.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from itsdangerous import Signer
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from messaging.models import ActionToken
+
+# Purposes are written into tokens by code: never renumber one, only add.
+PURPOSES: dict[str, int] = {
+    "login": 1,
+    "reply.test": 2,
+    "attendance.confirm": 3,
+    "attendance.digest": 4,
+    "checkin.location": 5,
+    "student.pages": 6,
+    "request.decide": 7,
+    "start.decide": 8,
+    "start.request": 9,
+    "notice.expired": 10,
+}
+PURPOSE_NAMES = {code: name for name, code in PURPOSES.items()}
+
+_PAYLOAD = struct.Struct(">B5s5s5sI")  # purpose, token id, object id, recipient id, expiry
+PAYLOAD_CHARS = 32
+SIGNATURE_BYTES = 10
+SIGNATURE_CHARS = 16
+TOKEN_CHARS = PAYLOAD_CHARS + SIGNATURE_CHARS
+TOKEN_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyz234567")
+
+
+class BadToken(Exception):
+    """Not a token of ours: malformed, tampered with, or signed by a retired key."""
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    purpose: str
+    token_id: int
+    object_id: int
+    recipient_id: int | None
+    expires_at: datetime
+
+    def expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+
+class _Base32Signer(Signer):
+    """itsdangerous' HMAC signer with a short, case-insensitive signature."""
+
+    def get_signature(self, value: str | bytes) -> bytes:
+        mac = hmac.new(self.derive_key(), _bytes(value), self.digest_method).digest()
+        return _b32(mac[:SIGNATURE_BYTES]).encode()
+
+    def verify_signature(self, value: str | bytes, sig: str | bytes) -> bool:
+        expected = _bytes(sig)
+        for key in reversed(self.secret_keys):
+            mac = hmac.new(self.derive_key(key), _bytes(value), self.digest_method).digest()
+            if hmac.compare_digest(_b32(mac[:SIGNATURE_BYTES]).encode(), expected):
+                return True
+        return False
+
+
+def _bytes(value: str | bytes) -> bytes:
+    return value.encode() if isinstance(value, str) else value
+
+
+def _b32(raw: bytes) -> str:
+    return base64.b32encode(raw).decode().rstrip("=").lower()
+
+
+def _unb32(text: str) -> bytes:
+    padding = "=" * (-len(text) % 8)
+    return base64.b32decode(text.upper() + padding)
+
+
+def _int5(value: int) -> bytes:
+    if not 0 <= value < 1 << 40:
+        raise ValueError(f"id out of range for a token: {value}")
+    return value.to_bytes(5, "big")
+
+
+def _signer(purpose: str, keys: Sequence[str]) -> _Base32Signer:
+    # itsdangerous wants oldest first and signs with the last; our settings list newest first.
+    return _Base32Signer(list(reversed(keys)), salt=f"relay.{purpose}", key_derivation="hmac")
+
+
+def encode(claims: TokenClaims, keys: Sequence[str]) -> str:
+    payload = _PAYLOAD.pack(
+        PURPOSES[claims.purpose],
+        _int5(claims.token_id),
+        _int5(claims.object_id),
+        _int5(claims.recipient_id or 0),
+        int(claims.expires_at.timestamp()),
+    )
+    text = _b32(payload)
+    return text + _signer(claims.purpose, keys).get_signature(text).decode()
+
+
+def decode(token: str, keys: Sequence[str]) -> TokenClaims:
+    """Verify the signature and read the claims; expiry is for the caller to judge."""
+    token = token.strip().lower()
+    if len(token) != TOKEN_CHARS or not set(token) <= TOKEN_ALPHABET:
+        raise BadToken("not a Relay token")
+    text, sig = token[:PAYLOAD_CHARS], token[PAYLOAD_CHARS:]
+    try:
+        code, token_id, object_id, recipient_id, expires = _PAYLOAD.unpack(_unb32(text))
+    except (ValueError, struct.error):
+        raise BadToken("not a Relay token") from None
+    purpose = PURPOSE_NAMES.get(code)
+    if purpose is None or not _signer(purpose, keys).verify_signature(text, sig):
+        raise BadToken("signature does not match")
+    recipient = int.from_bytes(recipient_id, "big")
+    return TokenClaims(
+        purpose=purpose,
+        token_id=int.from_bytes(token_id, "big"),
+        object_id=int.from_bytes(object_id, "big"),
+        recipient_id=recipient or None,
+        expires_at=datetime.fromtimestamp(expires, UTC),
+    )
+
+
+def issue(
+    session: Session,
+    *,
+    purpose: str,
+    object_type: str,
+    object_id: int,
+    person_id: int | None,
+    ttl: timedelta,
+    keys: Sequence[str],
+    now: datetime,
+) -> str:
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown token purpose {purpose!r}")
+    expires_at = (now + ttl).replace(microsecond=0)
+    row = ActionToken(
+        purpose=purpose,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=person_id,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    claims = TokenClaims(purpose, row.id, object_id, person_id, expires_at)
+    return encode(claims, keys)
+
+
+def load(session: Session, token: str, keys: Sequence[str]) -> tuple[TokenClaims, ActionToken]:
+    """The verified claims and their row; BadToken if either does not match the other."""
+    claims = decode(token, keys)
+    row = session.get(ActionToken, claims.token_id)
+    if (
+        row is None
+        or row.purpose != claims.purpose
+        or row.object_id != claims.object_id
+        or row.person_id != claims.recipient_id
+    ):
+        raise BadToken("no such token")
+    return claims, row
+
+
+def use(session: Session, row: ActionToken, *, via: str, outcome: str, now: datetime) -> bool:
+    """Mark the token used; False if someone used it first (atomic, safe across processes)."""
+    result = session.execute(
+        update(ActionToken)
+        .where(ActionToken.id == row.id, ActionToken.used_at.is_(None))
+        .values(used_at=now, used_via=via, outcome=outcome[:500])
+        .execution_options(synchronize_session=False)
+    )
+    won = bool(result.rowcount)  # type: ignore[attr-defined]
+    session.refresh(row)
+    return won

@@ -1,0 +1,1 @@
+"""Relay: the composition root (settings, CLI, ASGI app, broker, database engine)."""

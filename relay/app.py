@@ -1,0 +1,76 @@
+"""The ASGI app: health, readiness, metrics, and the routers of each part."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import redis
+from fastapi import FastAPI, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+
+from relay import metrics
+from relay.runtime import Runtime
+
+log = logging.getLogger(__name__)
+Hook = Callable[[], Any]
+
+
+def create_app(runtime: Runtime, *, on_startup: list[Hook] | None = None, on_shutdown: list[Hook] | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for hook in on_startup or []:
+            result = hook()
+            if hasattr(result, "__await__"):
+                await result
+        yield
+        for hook in on_shutdown or []:
+            result = hook()
+            if hasattr(result, "__await__"):
+                await result
+
+    app = FastAPI(title="Relay", version="0.1.0", lifespan=lifespan)
+    app.state.runtime = runtime
+    registry = metrics.registry(runtime.sessions)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> Response:
+        checks = await run_in_threadpool(_readiness, runtime)
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ok" if ready else "unavailable", **checks}, status_code=200 if ready else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response:
+        body = await run_in_threadpool(metrics.exposition, registry)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+def _readiness(runtime: Runtime) -> dict[str, str]:
+    checks: dict[str, str] = {}
+    try:
+        with runtime.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"unreachable: {type(exc).__name__}"
+    client = getattr(runtime.broker, "client", None)
+    if isinstance(client, redis.Redis):
+        try:
+            client.ping()
+            checks["broker"] = "ok"
+        except redis.RedisError as exc:
+            checks["broker"] = f"unreachable: {type(exc).__name__}"
+    else:
+        checks["broker"] = "ok"
+    return checks

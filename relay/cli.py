@@ -1,0 +1,158 @@
+"""The `relay` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from relay.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("relay")
+DEMO_DATABASE = "sqlite:///relay-demo.db"
+
+
+def _configure_logging() -> None:
+    level = os.environ.get("RELAY_LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("dramatiq", "twilio.http_client", "mail.log", "uvicorn.error", "alembic"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+def _runtime(settings: Settings, *, migrate: bool = False):  # type: ignore[no-untyped-def]
+    from relay import migrate as migrations
+    from relay.runtime import build
+
+    if migrate:
+        migrations.upgrade(settings.database_url)
+    else:
+        migrations.require_current(settings.database_url)
+    return build(settings)
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from relay import processes
+
+    runtime = _runtime(settings, migrate=True)
+    hooks = processes_hooks(runtime, smtp=True)
+    log.info("Relay serving: web http://%s, SMTP %s", settings.http_bind, settings.smtp_bind)
+    processes.serve(runtime, on_startup=hooks[0], on_shutdown=hooks[1])
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from relay import demo, processes
+
+    runtime = _runtime(settings, migrate=True)
+    summary = demo.seed(runtime)
+    hooks = processes_hooks(runtime, smtp=True)
+    base = settings.public_base_url
+    print(demo.banner(summary, base_url=base, smtp_bind=settings.smtp_bind), flush=True)
+    processes.serve(runtime, on_startup=hooks[0], on_shutdown=hooks[1])
+    return 0
+
+
+def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
+    from relay import processes
+
+    runtime = _runtime(settings)
+    processes.serve(runtime, worker=False, scheduler=False)
+    return 0
+
+
+def cmd_smtp(settings: Settings, args: argparse.Namespace) -> int:
+    from relay import processes
+
+    runtime = _runtime(settings)
+    hooks = processes_hooks(runtime, smtp=True)
+    processes.serve(runtime, web=False, worker=False, scheduler=False, on_startup=hooks[0], on_shutdown=hooks[1])
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from relay import processes
+
+    if not settings.redis_url:
+        raise SettingsError("RELAY_REDIS_URL is required for `relay worker` (without Redis, `relay serve` runs the workers)")
+    runtime = _runtime(settings)
+    queues = set(args.queues.split(",")) if args.queues else None
+    processes.run_worker(runtime, threads=args.threads, queues=queues)
+    return 0
+
+
+def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
+    from relay import processes
+
+    runtime = _runtime(settings)
+    processes.serve(runtime, web=False, worker=False, scheduler=True)
+    return 0
+
+
+def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    from relay import migrate
+
+    if args.action == "upgrade":
+        migrate.upgrade(settings.database_url)
+        print(f"database is up to date ({migrate.redact(settings.database_url)})")
+    else:
+        print(migrate.current(settings.database_url) or "empty (run `relay db upgrade`)")
+    return 0
+
+
+def processes_hooks(runtime, *, smtp: bool):  # type: ignore[no-untyped-def]
+    """Start-up and shut-down hooks for the async services that share the web app's loop."""
+    from relay import services
+
+    return services.hooks(runtime, smtp=smtp)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="relay",
+        description="Relay runs a school internship program over email and SMS.",
+        epilog="Settings come from RELAY_* environment variables or a .env file; see README.md.",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("demo", help="seed a demo school and run everything with dev transports")
+    sub.add_parser("serve", help="web + SMTP + worker + scheduler in one process")
+    sub.add_parser("web", help="the web app alone")
+    sub.add_parser("smtp", help="the inbound SMTP server alone")
+    w = sub.add_parser("worker", help="Dramatiq workers alone (needs RELAY_REDIS_URL)")
+    w.add_argument("--threads", type=int, default=None, help="worker threads (default RELAY_WORKER_THREADS or 8)")
+    w.add_argument("--queues", default=None, help="comma-separated queues (default all: email,sms,inbound,jobs)")
+    sub.add_parser("scheduler", help="the periodic job scheduler alone (one leader among many)")
+    d = sub.add_parser("db", help="database migrations")
+    d.add_argument("action", choices=["upgrade", "current"])
+    return p
+
+
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "demo": cmd_demo,
+    "serve": cmd_serve,
+    "web": cmd_web,
+    "smtp": cmd_smtp,
+    "worker": cmd_worker,
+    "scheduler": cmd_scheduler,
+    "db": cmd_db,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    if not args.command:
+        parser().print_help()
+        sys.exit(0)
+    _configure_logging()
+    try:
+        settings = load_settings()
+        if args.command == "demo":
+            # The demo keeps its seeded school out of the default database.
+            default_db = Settings.model_fields["database_url"].default
+            database = DEMO_DATABASE if settings.database_url == default_db else settings.database_url
+            settings = load_settings(demo=True, database_url=database)
+        sys.exit(COMMANDS[args.command](settings, args))
+    except SettingsError as exc:
+        print(f"relay: {exc}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,98 @@
+"""A local SMTP server (aiosmtpd) that records what it accepts and can be told how to answer.
+
+`script[address]` is a list of replies the server gives, in order, to messages for that address
+(at RCPT when `stage` is "rcpt", else at DATA); once used up, it answers 250.
+"""
+
+from __future__ import annotations
+
+import email
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.message import Message
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+
+@dataclass
+class Received:
+    at: float
+    mail_from: str
+    rcpt_tos: list[str]
+    raw: bytes
+
+    @property
+    def message(self) -> Message:
+        return email.message_from_bytes(self.raw)
+
+    @property
+    def message_id(self) -> str:
+        return str(self.message.get("Message-ID", ""))
+
+
+@dataclass
+class SinkHandler:
+    received: list[Received] = field(default_factory=list)
+    script: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    rcpt_script: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    attempts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]) -> str:
+        with self.lock:
+            queued = self.rcpt_script.get(address.lower())
+            if queued:
+                self.attempts[address.lower()] += 1
+                return queued.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        with self.lock:
+            for address in envelope.rcpt_tos:
+                self.attempts[address.lower()] += 1
+                queued = self.script.get(address.lower())
+                if queued:
+                    return queued.pop(0)
+            raw = envelope.original_content or envelope.content
+            assert isinstance(raw, bytes)
+            self.received.append(Received(time.time(), str(envelope.mail_from), list(envelope.rcpt_tos), raw))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[Received]:
+        with self.lock:
+            return [r for r in self.received if address.lower() in (a.lower() for a in r.rcpt_tos)]
+
+
+class SmtpSink:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.handler = SinkHandler()
+        self.controller = Controller(self.handler, hostname=host, port=port or _free_port(), ready_timeout=10)
+
+    def __enter__(self) -> SmtpSink:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.controller.stop()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://{self.controller.hostname}:{self.controller.port}"
+
+    @property
+    def received(self) -> list[Received]:
+        with self.handler.lock:
+            return list(self.handler.received)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -1,0 +1,159 @@
+"""A local HTTP server that answers like Twilio's Messages API, for the real `twilio` client.
+
+It checks HTTP basic auth, takes `POST /2010-04-01/Accounts/<sid>/Messages.json` and
+`GET .../Messages.json` (filtered by To/From, newest first), and returns Twilio's JSON shapes and
+error bodies. `script[to_number]` lists what to answer, in order, before accepting: an HTTP status
+(429, 500, 503) or a Twilio error code (21211, 21610, ...). It records when each message arrived.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+ERRORS: dict[int, tuple[int, str]] = {
+    21211: (400, "The 'To' number {to} is not a valid phone number."),
+    21610: (400, "Attempt to send to unsubscribed recipient"),
+    21614: (400, "'To' number is not a valid mobile number"),
+    20003: (401, "Authenticate"),
+}
+
+
+@dataclass
+class Accepted:
+    at: float
+    sid: str
+    to: str
+    from_: str
+    body: str
+    status_callback: str | None
+    date_created: str
+
+
+@dataclass
+class FakeTwilio:
+    account_sid: str = "AC" + "0" * 32
+    auth_token: str = "test-auth-token-0123456789abcdef"
+    accepted: list[Accepted] = field(default_factory=list)
+    requests: list[tuple[float, str, str]] = field(default_factory=list)  # (time, method, to)
+    script: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    delay_seconds: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                fake._post(self)
+
+            def do_GET(self) -> None:
+                fake._get(self)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeTwilio:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def to(self, number: str) -> list[Accepted]:
+        with self.lock:
+            return [a for a in self.accepted if a.to == number]
+
+    # -- protocol -------------------------------------------------------------------------
+    def _authorised(self, handler: BaseHTTPRequestHandler) -> bool:
+        expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        return handler.headers.get("Authorization", "") == f"Basic {expected}"
+
+    def _path_ok(self, handler: BaseHTTPRequestHandler) -> bool:
+        return urlsplit(handler.path).path == f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+
+    def _send(self, handler: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> None:
+        body = json.dumps(payload).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def _error(self, handler: BaseHTTPRequestHandler, code: int, to: str = "") -> None:
+        if code < 1000:  # a bare HTTP status
+            self._send(handler, code, {"code": None, "message": "Too Many Requests" if code == 429 else "Internal error", "status": code})
+            return
+        status, message = ERRORS.get(code, (400, "Error"))
+        self._send(handler, status, {
+            "code": code, "message": message.format(to=to),
+            "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status,
+        })
+
+    def _post(self, handler: BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length", "0"))
+        form = {k: v[0] for k, v in parse_qs(handler.rfile.read(length).decode()).items()}
+        if not self._authorised(handler):
+            return self._error(handler, 20003)
+        if not self._path_ok(handler):
+            return self._send(handler, 404, {"code": 20404, "message": "Not found", "status": 404})
+        to = form.get("To", "")
+        now = time.time()
+        if self.delay_seconds:
+            time.sleep(self.delay_seconds)
+        with self.lock:
+            self.requests.append((now, "POST", to))
+            queued = self.script.get(to)
+            if queued:
+                return self._error(handler, queued.pop(0), to)
+            sid = "SM" + secrets.token_hex(16)
+            item = Accepted(now, sid, to, form.get("From", ""), form.get("Body", ""), form.get("StatusCallback"), formatdate(now, usegmt=True))
+            self.accepted.append(item)
+        self._send(handler, 201, self._resource(item))
+
+    def _get(self, handler: BaseHTTPRequestHandler) -> None:
+        if not self._authorised(handler):
+            return self._error(handler, 20003)
+        if not self._path_ok(handler):
+            return self._send(handler, 404, {"code": 20404, "message": "Not found", "status": 404})
+        query = {k: v[0] for k, v in parse_qs(urlsplit(handler.path).query).items()}
+        size = int(query.get("PageSize", "50"))
+        with self.lock:
+            items = [a for a in reversed(self.accepted)
+                     if a.to == query.get("To", a.to) and a.from_ == query.get("From", a.from_)][:size]
+        uri = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+        self._send(handler, 200, {
+            "messages": [self._resource(a) for a in items], "end": len(items) - 1, "first_page_uri": uri,
+            "next_page_uri": None, "page": 0, "page_size": size, "previous_page_uri": None, "start": 0, "uri": uri,
+        })
+
+    def _resource(self, item: Accepted) -> dict[str, Any]:
+        return {
+            "account_sid": self.account_sid, "api_version": "2010-04-01", "body": item.body,
+            "date_created": item.date_created, "date_sent": None, "date_updated": item.date_created,
+            "direction": "outbound-api", "error_code": None, "error_message": None, "from": item.from_,
+            "messaging_service_sid": None, "num_media": "0", "num_segments": "1", "price": None,
+            "price_unit": "USD", "sid": item.sid, "status": "queued", "subresource_uris": {},
+            "to": item.to, "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{item.sid}.json",
+        }

@@ -1,0 +1,75 @@
+"""The outbox: rows are written in the business transaction and delivered only after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from messaging import outbox
+from messaging.models import OutboundMessage, Status
+from relay.processes import start_worker
+from tests.support import world
+from tests.support.smtp_sink import SmtpSink
+from tests.support.waiting import wait_until
+from workflow.models import Role
+from workflow.notifications import Kind, Notification
+
+
+class Boom(Exception):
+    pass
+
+
+def _alert(to: Any, about: str) -> Notification:
+    return Notification(
+        template="email/message_failed", to=to, kind=Kind.message,
+        context={"channel": "email", "address": "x@example.org", "recipient_name": None, "reason": "test", "about": about},
+    )
+
+
+def test_rolled_back_message_is_never_sent_and_committed_one_is_sent_once(backend: dict[str, Any], make_runtime: Any) -> None:
+    with SmtpSink() as sink:
+        runtime = make_runtime(**backend, outbound_smtp_url=sink.url)
+        runtime.extra["workers"] = [start_worker(runtime, threads=4)]
+        with runtime.sessions.begin() as session:
+            school = world.school(session)
+            ana = world.person(session, school, Role.coordinator, "Ana", "ana@example.org")
+            ben = world.person(session, school, Role.coordinator, "Ben", "ben@example.org")
+
+        with pytest.raises(Boom), runtime.sessions.begin() as session:
+            outbox.queue(session, [_alert(session.merge(ana), "rolled back")])
+            raise Boom
+        with runtime.sessions.begin() as session:
+            [kept] = outbox.queue(session, [_alert(session.merge(ben), "committed")])
+
+        def sent() -> bool:
+            with runtime.sessions() as session:
+                return session.get(OutboundMessage, kept.id).status == Status.sent  # type: ignore[union-attr]
+
+        wait_until(sent, what="the committed message to be sent")
+        # Give any stray delivery time to show up before counting.
+        runtime.broker.join("email", timeout=5000)
+        assert [r.rcpt_tos for r in sink.received] == [["ben@example.org"]]
+        assert sink.received[0].message["Subject"] == "Could not reach x@example.org"
+        with runtime.sessions() as session:
+            rows = session.scalars(select(OutboundMessage)).all()
+            assert [(r.to_address, r.status, r.attempts) for r in rows] == [("ben@example.org", Status.sent, 1)]
+            assert rows[0].provider_id == rows[0].message_id_header == sink.received[0].message_id
+
+
+def test_duplicate_delivery_messages_send_once(backend: dict[str, Any], make_runtime: Any) -> None:
+    """The broker is at-least-once: ten deliveries of one row still send one email."""
+    with SmtpSink() as sink:
+        runtime = make_runtime(**backend, outbound_smtp_url=sink.url)
+        with runtime.sessions.begin() as session:
+            school = world.school(session)
+            ana = world.person(session, school, Role.coordinator, "Ana", "ana@example.org")
+            [row] = outbox.queue(session, [_alert(ana, "once")])
+        for _ in range(9):
+            runtime.context.enqueue("deliver_email", (row.id,), None)
+        runtime.extra["workers"] = [start_worker(runtime, threads=8)]
+        runtime.broker.join("email", timeout=20_000)
+        assert len(sink.received) == 1
+        with runtime.sessions() as session:
+            assert session.get(OutboundMessage, row.id).status == Status.sent  # type: ignore[union-attr]

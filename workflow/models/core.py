@@ -1,0 +1,103 @@
+"""Schools, the people in them, the audit log and the record of scheduled job runs."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workflow.base import Base, BigId, utcnow
+
+
+class Role(enum.StrEnum):
+    coordinator = "coordinator"
+    advisor = "advisor"
+    student = "student"
+    mentor = "mentor"
+
+
+class School(Base):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="America/Los_Angeles")
+    region: Mapped[str | None] = mapped_column(String(200))
+    sms_number: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str] = mapped_column(String(2), default="US")
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    pursuit_days: Mapped[int] = mapped_column(default=14)
+    pursuer_limit: Mapped[int] = mapped_column(default=2)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    people: Mapped[list[Person]] = relationship(back_populates="school")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Person(Base):
+    """One person in one role at one school; someone with two roles has two rows."""
+
+    __tablename__ = "people"
+    __table_args__ = (
+        UniqueConstraint("school_id", "role", "email"),
+        Index("ix_people_phone", "phone"),
+        Index("ix_people_email", "email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    role: Mapped[Role] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    school: Mapped[School] = relationship(back_populates="people")
+    advisor: Mapped[Person | None] = relationship(remote_side=[id])
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
+
+
+class AuditEntry(Base):
+    """Who did what, through which channel, and when."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    actor: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str | None] = mapped_column(String(32))
+    object_id: Mapped[int | None] = mapped_column()
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class JobRun(Base):
+    """One row per (job, tick): a tick that is fired twice still runs once."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("job", "tick"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(64))
+    tick: Mapped[datetime] = mapped_column()
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()
+    fired_by: Mapped[str | None] = mapped_column(String(64))
+    duplicate_fires: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(2000))
