@@ -13,10 +13,10 @@ from typing import Any
 import dramatiq
 import redis
 from dramatiq.brokers.redis import RedisBroker
-from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import AgeLimit, Callbacks, Pipelines, Retries, ShutdownNotifications, TimeLimit
 
 from messaging.context import Enqueue
+from relay.local_broker import LocalBroker
 from relay.settings import Settings
 
 
@@ -47,7 +47,7 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
             socket_timeout=10, socket_connect_timeout=5,
         )
     else:
-        broker = StubBroker(middleware=middleware)
+        broker = LocalBroker(middleware=middleware)
     dramatiq.set_broker(broker)
     return broker
 

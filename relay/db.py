@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -10,11 +12,53 @@ from sqlalchemy.orm import Session, sessionmaker
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
+class _SerialisedConnection(sqlite3.Connection):
+    """A SQLite connection whose write transactions take turns through a lock in this process.
+
+    SQLite allows one writer; left to its busy handler, waiting writers poll with growing sleeps
+    and a busy process sees stalls of a second or more. Queuing on a lock hands the database from
+    one transaction to the next at once. (Other processes still wait through busy_timeout.)
+    """
+
+    writer_lock: threading.RLock
+
+    def begin_immediate(self) -> None:
+        self.writer_lock.acquire()
+        self._holding = True
+        try:
+            self.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        if getattr(self, "_holding", False):
+            self._holding = False
+            self.writer_lock.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._release()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._release()
+
+
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     if url.startswith("sqlite"):
+        connection_class = type("SerialisedConnection", (_SerialisedConnection,), {"writer_lock": threading.RLock()})
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            connect_args={
+                "check_same_thread": False,
+                "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                "factory": connection_class,
+            },
             pool_size=pool_size,
             max_overflow=2 * pool_size,
         )
@@ -45,7 +89,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.connection.dbapi_connection.begin_immediate()
 
 
 def make_session_factory(engine: Engine, **info: Any) -> sessionmaker[Session]:

@@ -21,11 +21,13 @@ from relay.settings import split_bind
 
 log = logging.getLogger(__name__)
 Hook = Callable[[], Any]
+# How often idle consumers poll; it bounds how late a delayed message (a paced SMS) can start.
+WORKER_POLL_MS = 100
 
 
 def start_worker(runtime: Runtime, *, threads: int | None = None, queues: set[str] | None = None) -> dramatiq.Worker:
     worker = dramatiq.Worker(
-        runtime.broker, queues=queues, worker_threads=threads or runtime.settings.worker_threads, worker_timeout=250
+        runtime.broker, queues=queues, worker_threads=threads or runtime.settings.worker_threads, worker_timeout=WORKER_POLL_MS
     )
     worker.start()
     return worker

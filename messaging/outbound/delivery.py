@@ -25,13 +25,26 @@ from workflow.models import Person
 
 log = logging.getLogger(__name__)
 PACING_SLACK_SECONDS = 0.02
+# Delayed broker messages arrive within about one poll interval (the worker timeout, 100 ms) of
+# their time: a paced SMS comes back this much before its slot and sleeps the rest in-thread.
+EARLY_RETURN_SECONDS = 0.2
+# Back later than this after its slot, a paced SMS takes a new slot instead of sending at once.
+LATE_SECONDS = 0.25
 OM = OutboundMessage
 
 
-def deliver(message_id: int, paced: bool = False) -> None:
-    """The body of the `deliver_email` and `deliver_sms` actors."""
+def deliver(message_id: int, slot: float | None = None) -> None:
+    """The body of the `deliver_email` and `deliver_sms` actors.
+
+    `slot` is the wall-clock time (epoch seconds) an SMS was paced to. The broker's delay is only
+    as precise as its polling, so a paced message comes back a little early and waits in-thread.
+    """
     ctx = context.current()
     now = utcnow()
+    if slot is not None and time.time() <= slot + LATE_SECONDS:
+        if _near(message_id, slot):
+            attempt(message_id, slot)
+        return
     with ctx.sessions() as session:
         head = session.execute(
             select(OM.channel, OM.status, OM.next_attempt_at, OM.from_address, OM.segments).where(OM.id == message_id)
@@ -45,22 +58,36 @@ def deliver(message_id: int, paced: bool = False) -> None:
     if status == Status.queued and due > now + timedelta(seconds=PACING_SLACK_SECONDS):
         ctx.enqueue(f"deliver_{channel}", (message_id,), outbox.delay_ms_until(due, now))
         return
-    if channel == "sms" and ctx.pacer is not None and not paced and status == Status.queued:
-        wait = ctx.pacer.reserve(sender, segments or 1)
-        if wait > PACING_SLACK_SECONDS:
-            ctx.enqueue("deliver_sms", (message_id, True), int(wait * 1000))
+    slot = None
+    if channel == "sms" and ctx.pacer is not None and status == Status.queued:
+        # A paced message the broker returned late takes a new slot rather than bursting.
+        slot = time.time() + ctx.pacer.reserve(sender, segments or 1)
+        if not _near(message_id, slot):
             return
-        time.sleep(wait)
-    attempt(message_id)
+    attempt(message_id, slot)
 
 
-def attempt(message_id: int) -> None:
+def _near(message_id: int, slot: float) -> bool:
+    """True if the slot is near enough to wait for in-thread; else hand the message back to the
+    broker to return shortly before it."""
+    wait = slot - time.time()
+    if wait <= EARLY_RETURN_SECONDS:
+        return True
+    context.current().enqueue("deliver_sms", (message_id, slot), int((wait - EARLY_RETURN_SECONDS) * 1000))
+    return False
+
+
+def attempt(message_id: int, slot: float | None = None) -> None:
+    """Claim the row and send it (at `slot`, if paced: claimed first so the database never makes
+    a paced message late)."""
     ctx = context.current()
     now = utcnow()
     with ctx.sessions.begin() as session:
         row, recovering = claim(session, message_id, now)
     if row is None:
         return
+    if slot is not None and slot > time.time():
+        time.sleep(slot - time.time())
     transport = ctx.transports[row.channel]
     try:
         if recovering and isinstance(transport, Reconciling):

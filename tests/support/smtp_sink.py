@@ -11,7 +11,8 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from email.message import Message
+from email import policy
+from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -26,8 +27,15 @@ class Received:
     raw: bytes
 
     @property
-    def message(self) -> Message:
-        return email.message_from_bytes(self.raw)
+    def message(self) -> EmailMessage:
+        parsed = email.message_from_bytes(self.raw, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+    @property
+    def text(self) -> str:
+        body = self.message.get_body(("plain",))
+        return str(body.get_content()) if body else ""
 
     @property
     def message_id(self) -> str:

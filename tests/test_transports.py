@@ -1,0 +1,150 @@
+"""Transports against real peers: aiosmtpd for SMTP, the real twilio client against a local API.
+
+Transient failures are retried and then delivered; permanent ones are not retried and raise a
+coordinator alert; each outcome is on the message row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from messaging import outbox
+from messaging.models import OutboundMessage, SmsOptOut, Status
+from relay.processes import start_worker
+from tests.support import world
+from tests.support.smtp_sink import SmtpSink
+from tests.support.twilio_api import FakeTwilio
+from tests.support.waiting import wait_until
+from workflow.models import Role
+from workflow.notifications import Kind, Notification
+
+FINISHED = (Status.sent, Status.failed)
+
+
+def _email(person: Any, about: str) -> Notification:
+    return Notification(
+        template="email/message_failed", to=person, kind=Kind.message,
+        context={"channel": "email", "address": "x@example.org", "recipient_name": None, "reason": "-", "about": about},
+    )
+
+
+def _rows(runtime: Any) -> dict[str, OutboundMessage]:
+    with runtime.sessions() as session:
+        return {r.to_address: r for r in session.scalars(select(OutboundMessage).order_by(OutboundMessage.id))}
+
+
+def _wait_finished(runtime: Any, addresses: list[str]) -> dict[str, OutboundMessage]:
+    def done() -> dict[str, OutboundMessage] | None:
+        rows = _rows(runtime)
+        return rows if all(a in rows and rows[a].status in FINISHED for a in addresses) else None
+
+    return wait_until(done, timeout=30, what=f"messages to {addresses} to finish")
+
+
+def test_smtp_transient_failures_retry_and_permanent_ones_do_not(backend: dict[str, Any], make_runtime: Any) -> None:
+    with SmtpSink() as sink:
+        script = sink.handler.script
+        script["busy@example.org"] = ["451 4.3.0 Mailbox busy, try again later"]
+        script["closing@example.org"] = ["421 4.7.0 Service shutting down"]
+        script["gone@example.org"] = ["550 5.1.1 No such user here"]
+        sink.handler.rcpt_script["refused@example.org"] = ["550 5.7.1 Relaying denied"]
+        sink.handler.rcpt_script["later@example.org"] = ["450 4.2.1 Try later", "451 4.3.2 Still busy"]
+        runtime = make_runtime(**backend, outbound_smtp_url=sink.url)
+        addresses = ["ok@example.org", "busy@example.org", "closing@example.org", "gone@example.org",
+                     "refused@example.org", "later@example.org"]
+        with runtime.sessions.begin() as session:
+            school = world.school(session)
+            world.person(session, school, Role.coordinator, "Cora Coordinator", "cora@example.org")
+            people = [world.person(session, school, Role.advisor, f"P{i}", a) for i, a in enumerate(addresses)]
+            outbox.queue(session, [_email(p, p.email) for p in people])
+        runtime.extra["workers"] = [start_worker(runtime, threads=4)]
+        rows = _wait_finished(runtime, addresses + ["cora@example.org"])
+
+    assert rows["ok@example.org"].status == Status.sent and rows["ok@example.org"].attempts == 1
+    for address, attempts in (("busy@example.org", 2), ("closing@example.org", 2), ("later@example.org", 3)):
+        row = rows[address]
+        assert (row.status, row.attempts, row.last_error) == (Status.sent, attempts, None), address
+        assert len(sink.handler.to(address)) == 1
+    gone = rows["gone@example.org"]
+    assert (gone.status, gone.attempts) == (Status.failed, 1)
+    assert "550" in (gone.last_error or "") and "No such user" in (gone.last_error or "")
+    assert sink.handler.attempts["gone@example.org"] == 1, "a permanent failure is not retried"
+    refused = rows["refused@example.org"]
+    assert (refused.status, refused.attempts) == (Status.failed, 1) and "Relaying denied" in (refused.last_error or "")
+    # The coordinator hears about each permanent failure, by email.
+    alerts = sink.handler.to("cora@example.org")
+    assert sorted(r.message["Subject"] for r in alerts) == ["Could not reach P3", "Could not reach P4"]
+    assert any("gone@example.org" in r.text and "No such user" in r.text for r in alerts)
+
+
+def test_smtp_server_down_is_retried_until_it_returns(make_runtime: Any, sqlite_url: str) -> None:
+    from tests.support.services import free_port
+
+    port = free_port()
+    runtime = make_runtime(database_url=sqlite_url, outbound_smtp_url=f"smtp://127.0.0.1:{port}")
+    with runtime.sessions.begin() as session:
+        school = world.school(session)
+        ana = world.person(session, school, Role.advisor, "Ana", "ana@example.org")
+        outbox.queue(session, [_email(ana, "waiting")])
+    runtime.extra["workers"] = [start_worker(runtime, threads=2)]
+    wait_until(lambda: _rows(runtime)["ana@example.org"].attempts >= 2, what="a retry after connection refused")
+    row = _rows(runtime)["ana@example.org"]
+    assert row.status in (Status.queued, Status.sending) and "connect" in (row.last_error or "")
+    with SmtpSink(port=port) as sink:
+        rows = _wait_finished(runtime, ["ana@example.org"])
+        assert rows["ana@example.org"].status == Status.sent
+        assert len(sink.received) == 1
+
+
+def test_twilio_transient_errors_retry_and_permanent_ones_do_not(backend: dict[str, Any], make_runtime: Any) -> None:
+    with FakeTwilio() as twilio, SmtpSink() as sink:
+        twilio.script["+15550000429"] = [429, 429]
+        twilio.script["+15550000500"] = [500]
+        twilio.script["+15550021211"] = [21211]
+        twilio.script["+15550021610"] = [21610]
+        runtime = make_runtime(
+            **backend, outbound_smtp_url=sink.url, twilio_account_sid=twilio.account_sid,
+            twilio_auth_token=twilio.auth_token, twilio_from="+15005550006", twilio_api_base=twilio.base_url,
+            sms_segments_per_second=100, quiet_hours="00:00-00:00",
+        )
+        numbers = ["+15550000200", "+15550000429", "+15550000500", "+15550021211", "+15550021610"]
+        with runtime.sessions.begin() as session:
+            school = world.school(session)
+            world.person(session, school, Role.coordinator, "Cora Coordinator", "cora@example.org")
+            students = [world.person(session, school, Role.student, f"S{n[-3:]}", phone=n) for n in numbers]
+            outbox.queue(session, [Notification(template="sms/help", to=s) for s in students])
+        runtime.extra["workers"] = [start_worker(runtime, threads=4)]
+        rows = _wait_finished(runtime, numbers)
+        _wait_finished(runtime, ["cora@example.org"])
+
+        assert [a.to for a in twilio.accepted].count("+15550000200") == 1
+        ok = rows["+15550000200"]
+        assert (ok.status, ok.attempts) == (Status.sent, 1) and ok.provider_id == twilio.to("+15550000200")[0].sid
+        assert twilio.to("+15550000200")[0].status_callback == "http://relay.test:8000/sms/status"
+        for number, attempts in (("+15550000429", 3), ("+15550000500", 2)):
+            row = rows[number]
+            assert (row.status, row.attempts) == (Status.sent, attempts), number
+            assert row.provider_id == twilio.to(number)[0].sid
+        for number, code in (("+15550021211", "21211"), ("+15550021610", "21610")):
+            row = rows[number]
+            assert (row.status, row.attempts) == (Status.failed, 1), number
+            assert code in (row.last_error or "")
+            assert sum(1 for r in twilio.requests if r[2] == number) == 1, "a permanent failure is not retried"
+        with runtime.sessions() as session:
+            opt_out = session.get(SmsOptOut, "+15550021610")
+            assert opt_out is not None and opt_out.opted_out, "21610 records the opt-out"
+            assert session.get(SmsOptOut, "+15550021211") is None
+        subjects = sorted(r.message["Subject"] for r in sink.handler.to("cora@example.org"))
+        assert subjects == ["Could not reach S211", "Could not reach S610"]
+
+
+def test_no_sms_is_sent_to_an_opted_out_number(make_runtime: Any, sqlite_url: str) -> None:
+    runtime = make_runtime(database_url=sqlite_url, quiet_hours="00:00-00:00")
+    with runtime.sessions.begin() as session:
+        session.add(SmsOptOut(phone="+15550001111", opted_out=True, keyword="STOP"))
+        school = world.school(session)
+        student = world.person(session, school, Role.student, "Sam", phone="+15550001111")
+        [row] = outbox.queue(session, [Notification(template="sms/help", to=student)])
+    assert row.status == Status.failed and "opted out" in (row.last_error or "")
