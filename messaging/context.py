@@ -7,9 +7,11 @@ and configuration here. `relay` builds a `Context` from the settings and calls `
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -47,6 +49,16 @@ class Context:
     enqueue: Enqueue
     transports: dict[str, Transport] = field(default_factory=dict)
     pacer: Pacer | None = None
+    # A connection whose statements each commit on their own (Postgres autocommit: one round trip
+    # per statement instead of three); a plain transaction on SQLite, which queues its writers.
+    statement: Callable[[], AbstractContextManager[Connection]] | None = None
+
+    def single_statements(self) -> AbstractContextManager[Connection]:
+        if self.statement is None:
+            engine = self.sessions.kw["bind"]
+            assert isinstance(engine, Engine)
+            self.statement = engine.begin
+        return self.statement()
 
 
 _current: Context | None = None

@@ -40,7 +40,8 @@ def queue(
 ) -> list[OutboundMessage]:
     """Render and store each notification as a queued message; delivery starts after commit."""
     now = now or utcnow()
-    rows = [row for note in notifications if (row := _build(session, note, now)) is not None]
+    schools: dict[int, School | None] = {}  # the session's identity map is weak: keep them here
+    rows = [row for note in notifications if (row := _build(session, note, now, schools)) is not None]
     if rows:
         session.add_all(rows)
         session.flush()
@@ -55,7 +56,9 @@ def _address(note: Notification) -> str | None:
     return note.to.email if note.channel == "email" else note.to.phone
 
 
-def _build(session: Session, note: Notification, now: datetime) -> OutboundMessage | None:
+def _build(
+    session: Session, note: Notification, now: datetime, schools: dict[int, School | None]
+) -> OutboundMessage | None:
     cfg = context.current().config
     address = _address(note)
     person = note.to
@@ -66,7 +69,11 @@ def _build(session: Session, note: Notification, now: datetime) -> OutboundMessa
         log.warning("daily notice cap reached for %s; %s not sent", address, note.template)
         return None
     school_id = note.school_id or (person.school_id if person else None)
-    school = session.get(School, school_id) if school_id else None
+    school = None
+    if school_id:
+        if school_id not in schools:
+            schools[school_id] = session.get(School, school_id)
+        school = schools[school_id]
     zone = school.zone if school else ZoneInfo("UTC")
     values: dict[str, Any] = {"school": school, "person": person, "zone": zone, "now": now}
     values.update(note.context)

@@ -26,8 +26,5 @@ def count(text: str) -> SegmentCount:
     else:
         units = len(text.encode("utf-16-le")) // 2  # characters beyond the BMP take two units
         single, multi, encoding = 70, 67, "UCS-2"
-    if units <= single:
-        segments = 1 if units else 0
-    else:
-        segments = -(-units // multi)
+    segments = (1 if units else 0) if units <= single else -(-units // multi)
     return SegmentCount(encoding, units, segments)

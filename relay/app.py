@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 Hook = Callable[[], Any]
 
 
-def create_app(runtime: Runtime, *, on_startup: list[Hook] | None = None, on_shutdown: list[Hook] | None = None) -> FastAPI:
+def create_app(
+    runtime: Runtime, *, on_startup: list[Hook] | None = None, on_shutdown: list[Hook] | None = None
+) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for hook in on_startup or []:

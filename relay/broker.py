@@ -42,9 +42,12 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
     ]
     broker: dramatiq.Broker
     if settings.redis_url:
-        broker = RedisBroker(
-            url=settings.redis_url, middleware=middleware, namespace=settings.redis_namespace,
-            socket_timeout=10, socket_connect_timeout=5,
+        broker = RedisBroker(  # type: ignore[no-untyped-call]
+            url=settings.redis_url,
+            middleware=middleware,
+            namespace=settings.redis_namespace,
+            socket_timeout=10,
+            socket_connect_timeout=5,
         )
     else:
         broker = LocalBroker(middleware=middleware)

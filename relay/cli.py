@@ -7,8 +7,13 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from relay.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from relay.runtime import Runtime
+    from relay.services import Hook
 
 log = logging.getLogger("relay")
 DEMO_DATABASE = "sqlite:///relay-demo.db"
@@ -21,7 +26,7 @@ def _configure_logging() -> None:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
-def _runtime(settings: Settings, *, migrate: bool = False):  # type: ignore[no-untyped-def]
+def _runtime(settings: Settings, *, migrate: bool = False) -> Runtime:
     from relay import migrate as migrations
     from relay.runtime import build
 
@@ -75,7 +80,9 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from relay import processes
 
     if not settings.redis_url:
-        raise SettingsError("RELAY_REDIS_URL is required for `relay worker` (without Redis, `relay serve` runs the workers)")
+        raise SettingsError(
+            "RELAY_REDIS_URL is required for `relay worker` (without Redis, `relay serve` runs the workers)"
+        )
     runtime = _runtime(settings)
     queues = set(args.queues.split(",")) if args.queues else None
     processes.run_worker(runtime, threads=args.threads, queues=queues)
@@ -101,7 +108,7 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def processes_hooks(runtime, *, smtp: bool):  # type: ignore[no-untyped-def]
+def processes_hooks(runtime: Runtime, *, smtp: bool) -> tuple[list[Hook], list[Hook]]:
     """Start-up and shut-down hooks for the async services that share the web app's loop."""
     from relay import services
 

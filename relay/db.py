@@ -68,7 +68,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         url,
         pool_size=pool_size,
         max_overflow=2 * pool_size,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a round trip per checkout on the delivery path. A connection
+        # broken by a database restart fails one statement, and the message is retried.
+        pool_recycle=1800,
         pool_timeout=30,
         connect_args={"connect_timeout": 10},
     )
@@ -90,6 +92,23 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.connection.dbapi_connection.begin_immediate()
+
+
+def make_statement_engine(engine: Engine, url: str, *, pool_size: int) -> Engine:
+    """Connections whose statements each commit on their own, for the delivery path's single
+    statements: on Postgres an autocommit pool (one round trip a statement instead of three); on
+    SQLite the main engine, whose transactions queue on the writer lock."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return create_engine(
+        url,
+        isolation_level="AUTOCOMMIT",
+        pool_reset_on_return=None,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_recycle=1800,
+        connect_args={"connect_timeout": 10},
+    )
 
 
 def make_session_factory(engine: Engine, **info: Any) -> sessionmaker[Session]:

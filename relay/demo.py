@@ -25,16 +25,24 @@ def seed(runtime: Runtime) -> DemoSummary:
             school = School(name=DEMO_SCHOOL, timezone="America/Los_Angeles", sms_number="+15005550006")
             session.add(school)
             session.flush()
-            session.add(Person(school_id=school.id, role=Role.coordinator, name="Casey Coordinator",
-                               email="coordinator@demo.relay.localhost"))
+            session.add(
+                Person(
+                    school_id=school.id,
+                    role=Role.coordinator,
+                    name="Casey Coordinator",
+                    email="coordinator@demo.relay.localhost",
+                )
+            )
         count = len(session.scalars(select(Person).where(Person.school_id == school.id)).all())
         return DemoSummary(school=school.name, people=count)
 
 
 def banner(summary: DemoSummary, *, base_url: str, smtp_bind: str) -> str:
-    return "\n".join([
-        f"Relay demo: {summary.school} ({summary.people} people), dev transports (nothing leaves this machine).",
-        f"  web       {base_url}/healthz",
-        f"  smtp      {smtp_bind}",
-        "Stop with Ctrl-C.",
-    ])
+    return "\n".join(
+        [
+            f"Relay demo: {summary.school} ({summary.people} people), dev transports (nothing leaves this machine).",
+            f"  web       {base_url}/healthz",
+            f"  smtp      {smtp_bind}",
+            "Stop with Ctrl-C.",
+        ]
+    )

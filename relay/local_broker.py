@@ -11,6 +11,7 @@ import heapq
 import itertools
 import threading
 import time
+from typing import Any
 
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.message import Message
@@ -20,14 +21,14 @@ from dramatiq.middleware import Middleware
 class LocalBroker(StubBroker):
     def __init__(self, middleware: list[Middleware] | None = None) -> None:
         super().__init__(middleware=middleware)
-        self._timers: list[tuple[float, int, Message]] = []
+        self._timers: list[tuple[float, int, Message[Any]]] = []
         self._order = itertools.count()
         self._wake = threading.Condition()
         self._closed = False
         self._thread = threading.Thread(target=self._release_due, name="relay-broker-timers", daemon=True)
         self._thread.start()
 
-    def enqueue(self, message: Message, *, delay: int | None = None) -> Message:
+    def enqueue(self, message: Message[Any], *, delay: int | None = None) -> Message[Any]:
         if not delay or delay <= 0:
             return super().enqueue(message)
         if message.queue_name not in self.queues:

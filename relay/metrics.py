@@ -32,15 +32,23 @@ class OutboxCollector(Collector):
             yield from self._latency(session)
 
     def _messages(self, session: Session) -> Metric:
-        family = GaugeMetricFamily("relay_messages", "Outbound messages by channel and status", labels=["channel", "status"])
-        for channel, status, count in session.execute(select(OM.channel, OM.status, func.count()).group_by(OM.channel, OM.status)):
+        family = GaugeMetricFamily(
+            "relay_messages", "Outbound messages by channel and status", labels=["channel", "status"]
+        )
+        for channel, status, count in session.execute(
+            select(OM.channel, OM.status, func.count()).group_by(OM.channel, OM.status)
+        ):
             family.add_metric([channel, str(status)], count)
         return family
 
     def _inbound(self, session: Session) -> Metric:
-        family = GaugeMetricFamily("relay_inbound_messages", "Inbound messages by channel and status", labels=["channel", "status"])
+        family = GaugeMetricFamily(
+            "relay_inbound_messages", "Inbound messages by channel and status", labels=["channel", "status"]
+        )
         rows = session.execute(
-            select(InboundMessage.channel, InboundMessage.status, func.count()).group_by(InboundMessage.channel, InboundMessage.status)
+            select(InboundMessage.channel, InboundMessage.status, func.count()).group_by(
+                InboundMessage.channel, InboundMessage.status
+            )
         )
         for channel, status, count in rows:
             family.add_metric([channel, status], count)
@@ -48,7 +56,9 @@ class OutboxCollector(Collector):
 
     def _retries(self, session: Session) -> Metric:
         family = CounterMetricFamily("relay_message_retries", "Delivery attempts beyond the first", labels=["channel"])
-        rows = session.execute(select(OM.channel, func.sum(OM.attempts - 1)).where(OM.attempts > 1).group_by(OM.channel))
+        rows = session.execute(
+            select(OM.channel, func.sum(OM.attempts - 1)).where(OM.attempts > 1).group_by(OM.channel)
+        )
         for channel, retries in rows:
             family.add_metric([channel], float(retries or 0))
         return family
@@ -56,7 +66,9 @@ class OutboxCollector(Collector):
     def _latency(self, session: Session) -> Iterator[Metric]:
         buckets = [func.sum(case((OM.latency_ms <= b, 1), else_=0)) for b in LATENCY_BUCKETS_MS]
         rows = session.execute(
-            select(OM.channel, func.count(), func.sum(OM.latency_ms), *buckets).where(OM.latency_ms.is_not(None)).group_by(OM.channel)
+            select(OM.channel, func.count(), func.sum(OM.latency_ms), *buckets)
+            .where(OM.latency_ms.is_not(None))
+            .group_by(OM.channel)
         )
         family = HistogramMetricFamily(
             "relay_delivery_latency_seconds", "From queued to accepted by the provider", labels=["channel"]

@@ -10,9 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, pool
 
-from relay.settings import SettingsError
-
 from relay.paths import MIGRATIONS
+from relay.settings import SettingsError
 
 
 def alembic_config(database_url: str) -> Config:
@@ -44,10 +43,13 @@ def require_current(database_url: str) -> None:
     try:
         found = current(database_url)
     except Exception as exc:
-        raise SettingsError(f"RELAY_DATABASE_URL: cannot connect ({type(exc).__name__}: {exc})".splitlines()[0]) from None
-    if found != head():
         raise SettingsError(
-            f"the database ({redact(database_url)}) is at revision {found or 'none'}, not {head()}: run `relay db upgrade`"
+            f"RELAY_DATABASE_URL: cannot connect ({type(exc).__name__}: {exc})".splitlines()[0]
+        ) from None
+    if found != head():
+        where = redact(database_url)
+        raise SettingsError(
+            f"the database ({where}) is at revision {found or 'none'}, not {head()}: run `relay db upgrade`"
         )
 
 

@@ -27,7 +27,10 @@ WORKER_POLL_MS = 100
 
 def start_worker(runtime: Runtime, *, threads: int | None = None, queues: set[str] | None = None) -> dramatiq.Worker:
     worker = dramatiq.Worker(
-        runtime.broker, queues=queues, worker_threads=threads or runtime.settings.worker_threads, worker_timeout=WORKER_POLL_MS
+        runtime.broker,
+        queues=queues,
+        worker_threads=threads or runtime.settings.worker_threads,
+        worker_timeout=WORKER_POLL_MS,
     )
     worker.start()
     return worker

@@ -18,7 +18,7 @@ from messaging.outbound.transports.smtp import SmtpTransport
 from messaging.outbound.transports.twilio_sms import TwilioTransport
 from relay import broker as brokers
 from relay import jobs
-from relay.db import make_engine, make_session_factory
+from relay.db import make_engine, make_session_factory, make_statement_engine
 from relay.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ DEV_SMS_FROM = "+15005550006"
 class Runtime:
     settings: Settings
     engine: Engine
+    statements: Engine
     sessions: sessionmaker[Session]
     broker: dramatiq.Broker
     context: context.Context
@@ -38,6 +39,7 @@ class Runtime:
         for transport in self.context.transports.values():
             transport.close()
         self.broker.close()
+        self.statements.dispose()
         self.engine.dispose()
 
 
@@ -95,14 +97,16 @@ def make_pacer(settings: Settings) -> Pacer:
 def actor_specs(settings: Settings) -> list[brokers.ActorSpec]:
     send_limit = int((settings.send_timeout_seconds * 4 + 30) * 1000)
     return [
-        brokers.ActorSpec("deliver_email", "email", delivery.deliver, send_limit),
-        brokers.ActorSpec("deliver_sms", "sms", delivery.deliver, send_limit),
+        brokers.ActorSpec("deliver_email", "email", delivery.deliver_email, send_limit),
+        brokers.ActorSpec("deliver_sms", "sms", delivery.deliver_sms, send_limit),
         brokers.ActorSpec("run_job", "jobs", jobs.run_job, 10 * 60 * 1000, max_retries=3),
     ]
 
 
 def build(settings: Settings) -> Runtime:
-    engine = make_engine(settings.database_url, pool_size=max(5, settings.worker_threads + 2))
+    pool_size = max(5, settings.worker_threads + 2)
+    engine = make_engine(settings.database_url, pool_size=pool_size)
+    statements = make_statement_engine(engine, settings.database_url, pool_size=pool_size)
     sessions = make_session_factory(engine)
     broker = brokers.make_broker(settings)
     brokers.declare(broker, actor_specs(settings))
@@ -112,7 +116,10 @@ def build(settings: Settings) -> Runtime:
         enqueue=brokers.enqueuer(broker),
         transports=make_transports(settings),
         pacer=make_pacer(settings),
+        statement=statements.begin if statements is engine else statements.connect,
     )
     context.install(ctx)
     jobs.install(settings)
-    return Runtime(settings=settings, engine=engine, sessions=sessions, broker=broker, context=ctx)
+    return Runtime(
+        settings=settings, engine=engine, statements=statements, sessions=sessions, broker=broker, context=ctx
+    )

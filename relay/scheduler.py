@@ -8,6 +8,7 @@ twice. Without Redis there is one process, which always leads.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -45,6 +46,10 @@ class Leadership(Protocol):
 
     def release(self) -> None: ...
 
+    def expires_in(self) -> float | None:
+        """Seconds until another leader's hold lapses, if known."""
+        ...
+
 
 class TickLog(Protocol):
     def last(self, job: str) -> datetime | None: ...
@@ -58,6 +63,9 @@ class AlwaysLeader:
 
     def release(self) -> None:
         pass
+
+    def expires_in(self) -> float | None:
+        return None
 
 
 class RedisLeadership:
@@ -83,12 +91,17 @@ class RedisLeadership:
         self.leading = won
         return won
 
+    def expires_in(self) -> float | None:
+        try:
+            ttl = int(self.client.pttl(self.key))
+        except redis.RedisError:
+            return None
+        return ttl / 1000 if ttl > 0 else 0.0
+
     def release(self) -> None:
         if self.leading:
-            try:
+            with contextlib.suppress(redis.RedisError):
                 self._release(keys=[self.key], args=[self.identity])
-            except redis.RedisError:
-                pass
             self.leading = False
 
 
@@ -110,7 +123,9 @@ class RedisTickLog:
 
     def last(self, job: str) -> datetime | None:
         raw = self.client.hget(self.key, job)
-        return datetime.fromisoformat(raw.decode()) if raw else None  # type: ignore[union-attr]
+        if not raw:
+            return None
+        return datetime.fromisoformat(raw.decode() if isinstance(raw, bytes) else str(raw))
 
     def record(self, job: str, tick: datetime) -> None:
         self.client.hset(self.key, job, tick.isoformat())
@@ -140,15 +155,27 @@ class Scheduler:
         self.fired = 0
 
     def run(self, stop: threading.Event) -> None:
-        log.info("scheduler %s started with jobs: %s", self.name, ", ".join(f"{j.name} ({j.schedule})" for j in self.jobs.values()))
+        log.info(
+            "scheduler %s started with jobs: %s",
+            self.name,
+            ", ".join(f"{j.name} ({j.schedule})" for j in self.jobs.values()),
+        )
         try:
             while not stop.is_set():
+                pause = self.poll
                 try:
                     if self.leadership.hold():
                         self.fire_due(datetime.now(UTC))
+                        pause = self._sleep()
+                    else:
+                        # Wake just as the leader's hold lapses, so a dead leader is replaced
+                        # within the lock's TTL.
+                        lapse = self.leadership.expires_in()
+                        if lapse is not None:
+                            pause = min(self.poll, lapse + 0.01)
                 except Exception:
                     log.exception("scheduler round failed; trying again")
-                stop.wait(self._sleep())
+                stop.wait(pause)
         finally:
             self.leadership.release()
 

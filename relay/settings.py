@@ -35,9 +35,7 @@ def split_bind(value: str) -> tuple[str, int]:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="RELAY_", env_file=".env", extra="ignore", validate_default=True
-    )
+    model_config = SettingsConfigDict(env_prefix="RELAY_", env_file=".env", extra="ignore", validate_default=True)
 
     env: Literal["development", "production"] = "development"
     database_url: str = "sqlite:///relay.db"
@@ -139,9 +137,7 @@ class Settings(BaseSettings):
         if not self.mail_from:
             self.mail_from = f"Relay <relay@{self.inbound_domain}>"
         if bool(self.twilio_account_sid) != bool(self.twilio_auth_token):
-            raise ValueError(
-                "RELAY_TWILIO_ACCOUNT_SID and RELAY_TWILIO_AUTH_TOKEN must be set together"
-            )
+            raise ValueError("RELAY_TWILIO_ACCOUNT_SID and RELAY_TWILIO_AUTH_TOKEN must be set together")
         if self.twilio_account_sid and not self.twilio_from:
             raise ValueError("RELAY_TWILIO_FROM: required when Twilio credentials are set")
         if self.env == "production":

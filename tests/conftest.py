@@ -21,7 +21,11 @@ TEST_KEYS = ["test-key-newest-0123456789abcdefghijkl", "test-key-older-012345678
 @pytest.fixture(autouse=True, scope="session")
 def _hermetic_environment() -> Iterator[None]:
     """Tests never read the developer's RELAY_* variables or .env."""
-    saved = {k: v for k, v in os.environ.items() if k.startswith("RELAY_") and not k.startswith(("RELAY_TEST_", "RELAY_REQUIRE"))}
+    saved = {
+        k: v
+        for k, v in os.environ.items()
+        if k.startswith("RELAY_") and not k.startswith(("RELAY_TEST_", "RELAY_REQUIRE"))
+    }
     for key in saved:
         del os.environ[key]
     yield

@@ -23,12 +23,22 @@ class Boom(Exception):
 
 def _alert(to: Any, about: str) -> Notification:
     return Notification(
-        template="email/message_failed", to=to, kind=Kind.message,
-        context={"channel": "email", "address": "x@example.org", "recipient_name": None, "reason": "test", "about": about},
+        template="email/message_failed",
+        to=to,
+        kind=Kind.message,
+        context={
+            "channel": "email",
+            "address": "x@example.org",
+            "recipient_name": None,
+            "reason": "test",
+            "about": about,
+        },
     )
 
 
-def test_rolled_back_message_is_never_sent_and_committed_one_is_sent_once(backend: dict[str, Any], make_runtime: Any) -> None:
+def test_rolled_back_message_is_never_sent_and_committed_one_is_sent_once(
+    backend: dict[str, Any], make_runtime: Any
+) -> None:
     with SmtpSink() as sink:
         runtime = make_runtime(**backend, outbound_smtp_url=sink.url)
         runtime.extra["workers"] = [start_worker(runtime, threads=4)]

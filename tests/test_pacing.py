@@ -59,8 +59,12 @@ def test_sms_from_one_sender_go_out_at_the_configured_rate_and_senders_do_not_sl
 ) -> None:
     with FakeTwilio() as twilio:
         runtime = make_runtime(
-            **backend, twilio_account_sid=twilio.account_sid, twilio_auth_token=twilio.auth_token,
-            twilio_from="+15005550006", twilio_api_base=twilio.base_url, sms_segments_per_second=RATE,
+            **backend,
+            twilio_account_sid=twilio.account_sid,
+            twilio_auth_token=twilio.auth_token,
+            twilio_from="+15005550006",
+            twilio_api_base=twilio.base_url,
+            sms_segments_per_second=RATE,
         )
         senders = ["+15550100001", "+15550100002"]
         _queue(runtime, senders)
@@ -72,6 +76,7 @@ def test_sms_from_one_sender_go_out_at_the_configured_rate_and_senders_do_not_sl
         # Both ran side by side: each took its own ~6 s, not 12 s between them.
         overall = max(first[-1], second[-1]) - min(first[0], second[0])
         assert overall < 1.3 * (COUNT - 1) / RATE
+
         def outcomes() -> set[tuple[str, int]]:
             with runtime.sessions() as session:
                 return {(r.status, r.attempts) for r in session.scalars(select(OutboundMessage))}

@@ -25,7 +25,9 @@ FINISHED = (Status.sent, Status.failed)
 
 def _email(person: Any, about: str) -> Notification:
     return Notification(
-        template="email/message_failed", to=person, kind=Kind.message,
+        template="email/message_failed",
+        to=person,
+        kind=Kind.message,
         context={"channel": "email", "address": "x@example.org", "recipient_name": None, "reason": "-", "about": about},
     )
 
@@ -52,15 +54,21 @@ def test_smtp_transient_failures_retry_and_permanent_ones_do_not(backend: dict[s
         sink.handler.rcpt_script["refused@example.org"] = ["550 5.7.1 Relaying denied"]
         sink.handler.rcpt_script["later@example.org"] = ["450 4.2.1 Try later", "451 4.3.2 Still busy"]
         runtime = make_runtime(**backend, outbound_smtp_url=sink.url)
-        addresses = ["ok@example.org", "busy@example.org", "closing@example.org", "gone@example.org",
-                     "refused@example.org", "later@example.org"]
+        addresses = [
+            "ok@example.org",
+            "busy@example.org",
+            "closing@example.org",
+            "gone@example.org",
+            "refused@example.org",
+            "later@example.org",
+        ]
         with runtime.sessions.begin() as session:
             school = world.school(session)
             world.person(session, school, Role.coordinator, "Cora Coordinator", "cora@example.org")
             people = [world.person(session, school, Role.advisor, f"P{i}", a) for i, a in enumerate(addresses)]
             outbox.queue(session, [_email(p, p.email) for p in people])
         runtime.extra["workers"] = [start_worker(runtime, threads=4)]
-        rows = _wait_finished(runtime, addresses + ["cora@example.org"])
+        rows = _wait_finished(runtime, [*addresses, "cora@example.org"])
 
     assert rows["ok@example.org"].status == Status.sent and rows["ok@example.org"].attempts == 1
     for address, attempts in (("busy@example.org", 2), ("closing@example.org", 2), ("later@example.org", 3)):
@@ -105,9 +113,14 @@ def test_twilio_transient_errors_retry_and_permanent_ones_do_not(backend: dict[s
         twilio.script["+15550021211"] = [21211]
         twilio.script["+15550021610"] = [21610]
         runtime = make_runtime(
-            **backend, outbound_smtp_url=sink.url, twilio_account_sid=twilio.account_sid,
-            twilio_auth_token=twilio.auth_token, twilio_from="+15005550006", twilio_api_base=twilio.base_url,
-            sms_segments_per_second=100, quiet_hours="00:00-00:00",
+            **backend,
+            outbound_smtp_url=sink.url,
+            twilio_account_sid=twilio.account_sid,
+            twilio_auth_token=twilio.auth_token,
+            twilio_from="+15005550006",
+            twilio_api_base=twilio.base_url,
+            sms_segments_per_second=100,
+            quiet_hours="00:00-00:00",
         )
         numbers = ["+15550000200", "+15550000429", "+15550000500", "+15550021211", "+15550021610"]
         with runtime.sessions.begin() as session:

@@ -12,9 +12,9 @@ from workflow.models import Person, Role
 
 def coordinators(session: Session, school_id: int) -> Sequence[Person]:
     return session.scalars(
-        select(Person).where(
-            Person.school_id == school_id, Person.role == Role.coordinator, Person.active.is_(True)
-        ).order_by(Person.id)
+        select(Person)
+        .where(Person.school_id == school_id, Person.role == Role.coordinator, Person.active.is_(True))
+        .order_by(Person.id)
     ).all()
 
 

@@ -12,19 +12,20 @@ import logging
 import random
 import time
 from datetime import datetime, timedelta
+from typing import Protocol, cast
 
-from sqlalchemy import exists, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Integer, String, Table, bindparam, case, exists, func, select, update
 
 from messaging import context, outbox
 from messaging.models import OutboundMessage, SmsOptOut, Status
-from messaging.outbound.transports import PermanentError, Reconciling, SendResult, TransientError
+from messaging.outbound.transports import Outgoing, PermanentError, Reconciling, SendResult, TransientError
 from workflow import alerts
-from workflow.base import utcnow
+from workflow.base import UTCDateTime, utcnow
 from workflow.models import Person
 
 log = logging.getLogger(__name__)
 PACING_SLACK_SECONDS = 0.02
+SLACK = timedelta(seconds=PACING_SLACK_SECONDS)
 # Delayed broker messages arrive within about one poll interval (the worker timeout, 100 ms) of
 # their time: a paced SMS comes back this much before its slot and sleeps the rest in-thread.
 EARLY_RETURN_SECONDS = 0.2
@@ -33,38 +34,55 @@ LATE_SECONDS = 0.25
 OM = OutboundMessage
 
 
-def deliver(message_id: int, slot: float | None = None) -> None:
-    """The body of the `deliver_email` and `deliver_sms` actors.
+def deliver_email(message_id: int) -> None:
+    """The `deliver_email` actor: claim at once (the common case); if that fails, see why."""
+    if not attempt(message_id):
+        _not_claimed(message_id, "email")
+
+
+def deliver_sms(message_id: int, slot: float | None = None) -> None:
+    """The `deliver_sms` actor. SMS are paced per sender number before they are claimed.
 
     `slot` is the wall-clock time (epoch seconds) an SMS was paced to. The broker's delay is only
-    as precise as its polling, so a paced message comes back a little early and waits in-thread.
+    as precise as its polling, so a paced message comes back a little early and waits in-thread;
+    one the broker returned late takes a new slot rather than bursting.
     """
     ctx = context.current()
-    now = utcnow()
     if slot is not None and time.time() <= slot + LATE_SECONDS:
         if _near(message_id, slot):
             attempt(message_id, slot)
         return
     with ctx.sessions() as session:
         head = session.execute(
-            select(OM.channel, OM.status, OM.next_attempt_at, OM.from_address, OM.segments).where(OM.id == message_id)
+            select(OM.status, OM.next_attempt_at, OM.from_address, OM.segments).where(OM.id == message_id)
         ).one_or_none()
-    if head is None:
-        log.info("message %s does not exist (rolled back?); nothing to send", message_id)
+    due = head is not None and (
+        head.status == Status.sending  # possibly left by a dead worker: the claim decides
+        or (head.status == Status.queued and head.next_attempt_at <= utcnow() + SLACK)
+    )
+    if not due:
+        _not_claimed(message_id, "sms")
         return
-    channel, status, due, sender, segments = head
-    if status not in (Status.queued, Status.sending):
-        return  # already sent or finished: a duplicate delivery changes nothing
-    if status == Status.queued and due > now + timedelta(seconds=PACING_SLACK_SECONDS):
-        ctx.enqueue(f"deliver_{channel}", (message_id,), outbox.delay_ms_until(due, now))
-        return
-    slot = None
-    if channel == "sms" and ctx.pacer is not None and status == Status.queued:
-        # A paced message the broker returned late takes a new slot rather than bursting.
-        slot = time.time() + ctx.pacer.reserve(sender, segments or 1)
+    assert head is not None
+    if ctx.pacer is not None:
+        slot = time.time() + ctx.pacer.reserve(head.from_address, head.segments or 1)
         if not _near(message_id, slot):
             return
-    attempt(message_id, slot)
+    if not attempt(message_id, slot):
+        _not_claimed(message_id, "sms")
+
+
+def _not_claimed(message_id: int, channel: str) -> None:
+    """The row was not ours to send: already done, not yet due, or gone. Only 'not yet due'
+    (quiet hours, a retry's backoff) needs anything: come back when it is."""
+    ctx = context.current()
+    now = utcnow()
+    with ctx.sessions() as session:
+        head = session.execute(select(OM.status, OM.next_attempt_at).where(OM.id == message_id)).one_or_none()
+    if head is None:
+        log.info("message %s does not exist (rolled back?); nothing to send", message_id)
+    elif head.status == Status.queued and head.next_attempt_at > now + SLACK:
+        ctx.enqueue(f"deliver_{channel}", (message_id,), outbox.delay_ms_until(head.next_attempt_at, now))
 
 
 def _near(message_id: int, slot: float) -> bool:
@@ -77,15 +95,15 @@ def _near(message_id: int, slot: float) -> bool:
     return False
 
 
-def attempt(message_id: int, slot: float | None = None) -> None:
+def attempt(message_id: int, slot: float | None = None) -> bool:
     """Claim the row and send it (at `slot`, if paced: claimed first so the database never makes
-    a paced message late)."""
+    a paced message late). False if the row was not there to claim."""
     ctx = context.current()
     now = utcnow()
-    with ctx.sessions.begin() as session:
-        row, recovering = claim(session, message_id, now)
+    with ctx.single_statements() as connection:
+        row, recovering = claim(connection, message_id, now)
     if row is None:
-        return
+        return False
     if slot is not None and slot > time.time():
         time.sleep(slot - time.time())
     transport = ctx.transports[row.channel]
@@ -94,7 +112,7 @@ def attempt(message_id: int, slot: float | None = None) -> None:
             found = _already_sent(row, transport)
             if found is not None:
                 _record_sent(row, found, utcnow())
-                return
+                return True
         result = transport.send(row)
     except PermanentError as exc:
         _record_failure(row, exc, utcnow())
@@ -107,36 +125,102 @@ def attempt(message_id: int, slot: float | None = None) -> None:
         raise
     else:
         _record_sent(row, result, utcnow())
+    return True
 
 
-def claim(session: Session, message_id: int, now: datetime) -> tuple[OutboundMessage | None, bool]:
-    """Take the row for this worker. Returns (row, recovering) or (None, False) if not ours."""
-    stmt = (
-        update(OM)
-        .where(OM.id == message_id, OM.status == Status.queued, OM.next_attempt_at <= now + timedelta(seconds=PACING_SLACK_SECONDS))
-        .values(status=Status.sending, claimed_at=now, attempts=OM.attempts + 1)
-        .returning(OM)
-        .execution_options(synchronize_session=False)
+class Claimed(Outgoing, Protocol):
+    """A claimed row, as returned by the claim (a plain row, not an ORM object)."""
+
+    @property
+    def channel(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def uncertain(self) -> bool: ...
+    @property
+    def school_id(self) -> int | None: ...
+    @property
+    def person_id(self) -> int | None: ...
+
+
+_T = cast(Table, OM.__table__)
+_RETURNED = [
+    _T.c[name]
+    for name in (
+        "id",
+        "channel",
+        "kind",
+        "attempts",
+        "uncertain",
+        "school_id",
+        "person_id",
+        "to_address",
+        "from_address",
+        "subject",
+        "body_text",
+        "body_html",
+        "message_id_header",
+        "reply_to",
+        "references",
+        "created_at",
     )
-    row = session.scalars(stmt).one_or_none()
+]
+# Built once: statement construction and cache-key generation cost more than the round trip.
+_CLAIM = (
+    update(_T)
+    .where(
+        _T.c.id == bindparam("message_id"),
+        _T.c.status == Status.queued.value,
+        _T.c.next_attempt_at <= bindparam("due_by", type_=UTCDateTime()),
+    )
+    .values(status=Status.sending.value, claimed_at=bindparam("now", type_=UTCDateTime()), attempts=_T.c.attempts + 1)
+    .returning(*_RETURNED)
+)
+_RECLAIM = (
+    update(_T)
+    .where(
+        _T.c.id == bindparam("message_id"),
+        _T.c.status == Status.sending.value,
+        _T.c.claimed_at <= bindparam("stale", type_=UTCDateTime()),
+    )
+    .values(claimed_at=bindparam("now", type_=UTCDateTime()), attempts=_T.c.attempts + 1, uncertain=True)
+    .returning(*_RETURNED)
+)
+_still_sending = _T.c.status == Status.sending.value
+_RECORD_SENT = (
+    update(_T)
+    .where(_T.c.id == bindparam("message_id"))
+    .values(
+        status=case((_still_sending, Status.sent.value), else_=_T.c.status),
+        provider_id=func.coalesce(_T.c.provider_id, bindparam("provider_id", type_=String())),
+        sent_at=func.coalesce(_T.c.sent_at, bindparam("now", type_=UTCDateTime())),
+        latency_ms=func.coalesce(_T.c.latency_ms, bindparam("latency_ms", type_=Integer())),
+        last_error=case((_still_sending, None), else_=_T.c.last_error),
+        uncertain=case((_still_sending, False), else_=_T.c.uncertain),
+    )
+)
+
+
+def claim(connection: Connection, message_id: int, now: datetime) -> tuple[Claimed | None, bool]:
+    """Take the row for this worker. Returns (row, recovering) or (None, False) if not ours.
+
+    Core statements returning plain rows: this runs once per message, and ORM objects would
+    double its cost.
+    """
+    row = connection.execute(_CLAIM, {"message_id": message_id, "due_by": now + SLACK, "now": now}).one_or_none()
     if row is not None:
-        return row, row.uncertain
+        return cast(Claimed, row), bool(row.uncertain)
     stale = now - timedelta(seconds=context.current().config.stale_sending)
-    stmt = (
-        update(OM)
-        .where(OM.id == message_id, OM.status == Status.sending, OM.claimed_at <= stale)
-        .values(status=Status.sending, claimed_at=now, attempts=OM.attempts + 1, uncertain=True)
-        .returning(OM)
-        .execution_options(synchronize_session=False)
-    )
-    row = session.scalars(stmt).one_or_none()
+    row = connection.execute(_RECLAIM, {"message_id": message_id, "stale": stale, "now": now}).one_or_none()
     if row is not None:
         log.warning("message %s was left sending by a worker that stopped; trying again", message_id)
-        return row, True
+        return cast(Claimed, row), True
     return None, False
 
 
-def _already_sent(row: OutboundMessage, transport: Reconciling) -> SendResult | None:
+def _already_sent(row: Claimed, transport: Reconciling) -> SendResult | None:
     candidates = transport.accepted(row)
     if not candidates:
         return None
@@ -148,35 +232,23 @@ def _already_sent(row: OutboundMessage, transport: Reconciling) -> SendResult | 
     return None
 
 
-def _record_sent(row: OutboundMessage, result: SendResult, now: datetime) -> None:
+def _record_sent(row: Claimed, result: SendResult, now: datetime) -> None:
+    """One statement: `sent`, unless a status callback already moved the row on (then its status
+    stays, and only the provider id and time are filled in)."""
     latency = int((now - row.created_at).total_seconds() * 1000)
-    with context.current().sessions.begin() as session:
-        done = session.execute(
-            update(OM)
-            .where(OM.id == row.id, OM.status == Status.sending)
-            .values(
-                status=Status.sent, provider_id=result.provider_id, sent_at=now, latency_ms=latency,
-                last_error=None, uncertain=False,
-            )
-            .execution_options(synchronize_session=False)
+    with context.current().single_statements() as connection:
+        connection.execute(
+            _RECORD_SENT, {"message_id": row.id, "provider_id": result.provider_id, "now": now, "latency_ms": latency}
         )
-        if not done.rowcount:  # type: ignore[attr-defined]
-            # A status callback got here first and moved the row on; keep its status.
-            session.execute(
-                update(OM)
-                .where(OM.id == row.id, OM.provider_id.is_(None))
-                .values(provider_id=result.provider_id, sent_at=now, latency_ms=latency)
-                .execution_options(synchronize_session=False)
-            )
 
 
 def backoff(attempts: int) -> float:
     cfg = context.current().config
-    base = min(cfg.retry_base * 2 ** max(attempts - 1, 0), cfg.retry_max)
+    base = min(cfg.retry_base * float(2 ** max(attempts - 1, 0)), cfg.retry_max)
     return base * random.uniform(0.8, 1.2)
 
 
-def _record_retry(row: OutboundMessage, exc: TransientError, now: datetime) -> None:
+def _record_retry(row: Claimed, exc: TransientError, now: datetime) -> None:
     cfg = context.current().config
     if row.attempts >= cfg.max_attempts:
         _record_failure(row, PermanentError(f"gave up after {row.attempts} attempts: {exc.reason}", code=exc.code), now)
@@ -187,7 +259,10 @@ def _record_retry(row: OutboundMessage, exc: TransientError, now: datetime) -> N
             update(OM)
             .where(OM.id == row.id, OM.status == Status.sending)
             .values(
-                status=Status.queued, next_attempt_at=due, enqueued_at=now, last_error=exc.reason[:1000],
+                status=Status.queued,
+                next_attempt_at=due,
+                enqueued_at=now,
+                last_error=exc.reason[:1000],
                 uncertain=row.uncertain or exc.uncertain,
             )
             .execution_options(synchronize_session=False)
@@ -196,7 +271,7 @@ def _record_retry(row: OutboundMessage, exc: TransientError, now: datetime) -> N
     context.current().enqueue(f"deliver_{row.channel}", (row.id,), outbox.delay_ms_until(due, now))
 
 
-def _record_failure(row: OutboundMessage, exc: PermanentError, now: datetime) -> None:
+def _record_failure(row: Claimed, exc: PermanentError, now: datetime) -> None:
     with context.current().sessions.begin() as session:
         failed = session.execute(
             update(OM)
@@ -224,7 +299,7 @@ def _record_failure(row: OutboundMessage, exc: PermanentError, now: datetime) ->
     log.warning("message %s failed permanently: %s", row.id, exc.reason)
 
 
-def _release(row: OutboundMessage, reason: str) -> None:
+def _release(row: Claimed, reason: str) -> None:
     try:
         with context.current().sessions.begin() as session:
             session.execute(

@@ -45,7 +45,7 @@ class RedisPacer:
 
     def reserve(self, sender: str, segments: int) -> float:
         wait_us = self._script(keys=[f"{self.prefix}:pace:{sender}"], args=[self.interval_us, max(segments, 1)])
-        return max(int(wait_us), 0) / 1_000_000  # type: ignore[arg-type]
+        return max(int(wait_us), 0) / 1_000_000
 
 
 class LocalPacer:

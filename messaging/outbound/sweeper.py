@@ -44,7 +44,9 @@ def sweep(now: datetime | None = None, *, limit: int = BATCH) -> int:
         if not found:
             return 0
         session.execute(
-            update(OM).where(OM.id.in_([i for i, _ in found])).values(enqueued_at=now)
+            update(OM)
+            .where(OM.id.in_([i for i, _ in found]))
+            .values(enqueued_at=now)
             .execution_options(synchronize_session=False)
         )
     handed = 0

@@ -103,13 +103,23 @@ class FakeTwilio:
 
     def _error(self, handler: BaseHTTPRequestHandler, code: int, to: str = "") -> None:
         if code < 1000:  # a bare HTTP status
-            self._send(handler, code, {"code": None, "message": "Too Many Requests" if code == 429 else "Internal error", "status": code})
+            self._send(
+                handler,
+                code,
+                {"code": None, "message": "Too Many Requests" if code == 429 else "Internal error", "status": code},
+            )
             return
         status, message = ERRORS.get(code, (400, "Error"))
-        self._send(handler, status, {
-            "code": code, "message": message.format(to=to),
-            "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status,
-        })
+        self._send(
+            handler,
+            status,
+            {
+                "code": code,
+                "message": message.format(to=to),
+                "more_info": f"https://www.twilio.com/docs/errors/{code}",
+                "status": status,
+            },
+        )
 
     def _post(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length", "0"))
@@ -128,7 +138,15 @@ class FakeTwilio:
             if queued:
                 return self._error(handler, queued.pop(0), to)
             sid = "SM" + secrets.token_hex(16)
-            item = Accepted(now, sid, to, form.get("From", ""), form.get("Body", ""), form.get("StatusCallback"), formatdate(now, usegmt=True))
+            item = Accepted(
+                now,
+                sid,
+                to,
+                form.get("From", ""),
+                form.get("Body", ""),
+                form.get("StatusCallback"),
+                formatdate(now, usegmt=True),
+            )
             self.accepted.append(item)
         self._send(handler, 201, self._resource(item))
 
@@ -140,20 +158,48 @@ class FakeTwilio:
         query = {k: v[0] for k, v in parse_qs(urlsplit(handler.path).query).items()}
         size = int(query.get("PageSize", "50"))
         with self.lock:
-            items = [a for a in reversed(self.accepted)
-                     if a.to == query.get("To", a.to) and a.from_ == query.get("From", a.from_)][:size]
+            items = [
+                a
+                for a in reversed(self.accepted)
+                if a.to == query.get("To", a.to) and a.from_ == query.get("From", a.from_)
+            ][:size]
         uri = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
-        self._send(handler, 200, {
-            "messages": [self._resource(a) for a in items], "end": len(items) - 1, "first_page_uri": uri,
-            "next_page_uri": None, "page": 0, "page_size": size, "previous_page_uri": None, "start": 0, "uri": uri,
-        })
+        self._send(
+            handler,
+            200,
+            {
+                "messages": [self._resource(a) for a in items],
+                "end": len(items) - 1,
+                "first_page_uri": uri,
+                "next_page_uri": None,
+                "page": 0,
+                "page_size": size,
+                "previous_page_uri": None,
+                "start": 0,
+                "uri": uri,
+            },
+        )
 
     def _resource(self, item: Accepted) -> dict[str, Any]:
         return {
-            "account_sid": self.account_sid, "api_version": "2010-04-01", "body": item.body,
-            "date_created": item.date_created, "date_sent": None, "date_updated": item.date_created,
-            "direction": "outbound-api", "error_code": None, "error_message": None, "from": item.from_,
-            "messaging_service_sid": None, "num_media": "0", "num_segments": "1", "price": None,
-            "price_unit": "USD", "sid": item.sid, "status": "queued", "subresource_uris": {},
-            "to": item.to, "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{item.sid}.json",
+            "account_sid": self.account_sid,
+            "api_version": "2010-04-01",
+            "body": item.body,
+            "date_created": item.date_created,
+            "date_sent": None,
+            "date_updated": item.date_created,
+            "direction": "outbound-api",
+            "error_code": None,
+            "error_message": None,
+            "from": item.from_,
+            "messaging_service_sid": None,
+            "num_media": "0",
+            "num_segments": "1",
+            "price": None,
+            "price_unit": "USD",
+            "sid": item.sid,
+            "status": "queued",
+            "subresource_uris": {},
+            "to": item.to,
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{item.sid}.json",
         }

@@ -9,7 +9,9 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def wait_until(predicate: Callable[[], T], *, timeout: float = 20.0, interval: float = 0.05, what: str = "condition") -> T:
+def wait_until(
+    predicate: Callable[[], T], *, timeout: float = 20.0, interval: float = 0.05, what: str = "condition"
+) -> T:
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()

@@ -14,8 +14,15 @@ def school(session: Session, name: str = "Test High", timezone: str = "America/L
     return row
 
 
-def person(session: Session, school: School, role: Role, name: str, email: str | None = None,
-           phone: str | None = None, **kw: object) -> Person:
+def person(
+    session: Session,
+    school: School,
+    role: Role,
+    name: str,
+    email: str | None = None,
+    phone: str | None = None,
+    **kw: object,
+) -> Person:
     row = Person(school_id=school.id, role=role, name=name, email=email, phone=phone, **kw)
     session.add(row)
     session.flush()

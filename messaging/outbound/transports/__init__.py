@@ -8,9 +8,33 @@ errors, Twilio 429/5xx) and `PermanentError` when it will not (SMTP 5xx, Twilio 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Protocol, runtime_checkable
 
-from messaging.models import OutboundMessage
+
+class Outgoing(Protocol):
+    """What a transport reads of a claimed message (a row of outbound_messages)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def to_address(self) -> str: ...
+    @property
+    def from_address(self) -> str: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def body_text(self) -> str: ...
+    @property
+    def body_html(self) -> str | None: ...
+    @property
+    def message_id_header(self) -> str | None: ...
+    @property
+    def reply_to(self) -> str | None: ...
+    @property
+    def references(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime: ...
 
 
 @dataclass(frozen=True)
@@ -42,14 +66,15 @@ class PermanentError(DeliveryError):
 class Transport(Protocol):
     name: str
 
-    def send(self, message: OutboundMessage) -> SendResult: ...
+    def send(self, message: Outgoing) -> SendResult: ...
 
     def close(self) -> None: ...
 
 
+@runtime_checkable
 class Reconciling(Protocol):
     """A transport that can tell whether an interrupted attempt reached the provider."""
 
-    def accepted(self, message: OutboundMessage) -> list[str]:
+    def accepted(self, message: Outgoing) -> list[str]:
         """Provider ids of accepted messages that may be this one."""
         ...

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from messaging.models import OutboundMessage
-from messaging.outbound.transports import SendResult
+from messaging.outbound.transports import Outgoing, SendResult
 
 
 class DevOutbox:
     def __init__(self, channel: str) -> None:
         self.name = f"dev-{channel}"
 
-    def send(self, message: OutboundMessage) -> SendResult:
+    def send(self, message: Outgoing) -> SendResult:
         return SendResult(provider_id=f"dev-{message.id}", detail="kept in the dev outbox")
 
     def close(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import ssl
@@ -10,9 +11,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from messaging.models import OutboundMessage
 from messaging.outbound import email_message
-from messaging.outbound.transports import PermanentError, SendResult, TransientError
+from messaging.outbound.transports import Outgoing, PermanentError, SendResult, TransientError
 
 log = logging.getLogger(__name__)
 IDLE_CHECK_SECONDS = 10.0
@@ -66,8 +66,13 @@ class SmtpTransport:
         t = self.target
         conn: smtplib.SMTP
         if t.implicit_tls:
-            conn = smtplib.SMTP_SSL(t.host, t.port, timeout=self.timeout, local_hostname=self.local_hostname,
-                                    context=ssl.create_default_context())
+            conn = smtplib.SMTP_SSL(
+                t.host,
+                t.port,
+                timeout=self.timeout,
+                local_hostname=self.local_hostname,
+                context=ssl.create_default_context(),
+            )
         else:
             conn = smtplib.SMTP(t.host, t.port, timeout=self.timeout, local_hostname=self.local_hostname)
         conn.ehlo()
@@ -96,15 +101,13 @@ class SmtpTransport:
         conn = getattr(self._local, "conn", None)
         self._local.conn = None
         if conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a broken socket; nothing to save
                 conn.close()
-            except Exception:  # closing a broken socket; nothing to save
-                pass
 
-    def send(self, message: OutboundMessage) -> SendResult:
+    def send(self, message: Outgoing) -> SendResult:
         # Resending after a crash is safe to the reader: the Message-ID is the same, so mail
         # clients show one message.
-        mime = email_message.build(message)
+        raw = email_message.build(message)
         try:
             conn = self._connection()
         except smtplib.SMTPResponseException as exc:
@@ -114,7 +117,7 @@ class SmtpTransport:
             self._drop()
             raise TransientError(f"cannot connect to the SMTP server: {exc}") from exc
         try:
-            conn.send_message(mime, from_addr=email_message.envelope_sender(message), to_addrs=[message.to_address])
+            conn.sendmail(email_message.envelope_sender(message), [message.to_address], raw)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             self._reset(conn)

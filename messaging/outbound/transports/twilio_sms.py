@@ -11,8 +11,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from messaging.models import OutboundMessage
-from messaging.outbound.transports import PermanentError, SendResult, TransientError
+from messaging.outbound.transports import Outgoing, PermanentError, SendResult, TransientError
 
 log = logging.getLogger(__name__)
 TWILIO_API = "https://api.twilio.com"
@@ -21,14 +20,14 @@ OPTED_OUT = 21610
 PERMANENT_CODES = frozenset({21211, 21212, 21214, 21217, 21401, 21408, 21602, 21612, 21614, 21617, OPTED_OUT})
 
 
-class _RebasedHttpClient(TwilioHttpClient):
+class _RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
     """Sends the client's requests to another base URL (tests point it at a local server)."""
 
     def __init__(self, api_base: str, timeout: float) -> None:
         super().__init__(timeout=timeout)
         self.api_base = api_base.rstrip("/")
 
-    def request(  # type: ignore[override]
+    def request(
         self,
         method: str,
         url: str,
@@ -60,12 +59,12 @@ class TwilioTransport:
         self.client = Client(account_sid, auth_token, http_client=_RebasedHttpClient(api_base, timeout))
         self.status_callback = status_callback
 
-    def send(self, message: OutboundMessage) -> SendResult:
+    def send(self, message: Outgoing) -> SendResult:
         kwargs: dict[str, object] = {"to": message.to_address, "from_": message.from_address, "body": message.body_text}
         if self.status_callback:
             kwargs["status_callback"] = self.status_callback
         try:
-            sent = self.client.messages.create(**kwargs)  # type: ignore[arg-type]
+            sent = self.client.messages.create(**kwargs)
         except TwilioRestException as exc:
             raise classify(exc) from exc
         except requests.Timeout as exc:
@@ -74,7 +73,7 @@ class TwilioTransport:
             raise TransientError(f"cannot reach Twilio: {exc}") from exc
         return SendResult(provider_id=str(sent.sid))
 
-    def accepted(self, message: OutboundMessage) -> list[str]:
+    def accepted(self, message: Outgoing) -> list[str]:
         """After an interrupted send, the ids of messages Twilio took that may be this one."""
         since = message.created_at - timedelta(minutes=1)
         try:

@@ -1,0 +1,75 @@
+"""Running `relay` commands as real subprocesses, the way they run on a server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import TEST_KEYS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def relay_env(**settings: Any) -> dict[str, str]:
+    """Environment for a relay process: RELAY_<NAME> for each setting, and nothing from the caller's RELAY_*."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RELAY_")}
+    env["RELAY_SECRET_KEYS"] = ",".join(TEST_KEYS)
+    env["RELAY_INBOUND_DOMAIN"] = "relay.test"
+    env["RELAY_PUBLIC_BASE_URL"] = "http://relay.test:8000"
+    env["RELAY_LOG_LEVEL"] = "INFO"
+    for name, value in settings.items():
+        if value is not None:
+            env[f"RELAY_{name.upper()}"] = str(value)
+    return env
+
+
+class RelayProcess:
+    def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
+        self.args = args
+        self.log_path = log
+        self._log = log.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "relay", *args],
+            env=env,
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no cleanup, like a machine losing power."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._log.close()
+
+    def output(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def relay(args: list[str], env: dict[str, str], log: Path) -> Iterator[RelayProcess]:
+    proc = RelayProcess(args, env, log)
+    try:
+        yield proc
+    finally:
+        proc.stop()
