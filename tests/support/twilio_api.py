@@ -123,7 +123,11 @@ class FakeTwilio:
 
     def _post(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length", "0"))
-        form = {k: v[0] for k, v in parse_qs(handler.rfile.read(length).decode()).items()}
+        body = handler.rfile.read(length)
+        if len(body) < length:  # the client went away mid-request: nothing was sent
+            handler.close_connection = True
+            return None
+        form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
         if not self._authorised(handler):
             return self._error(handler, 20003)
         if not self._path_ok(handler):
