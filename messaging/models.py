@@ -107,6 +107,7 @@ class InboundMessage(Base):
     result: Mapped[str | None] = mapped_column(String(2000))
     attempts: Mapped[int] = mapped_column(default=0)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    enqueued_at: Mapped[datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column()
 
 
@@ -136,4 +137,28 @@ class SmsOptOut(Base):
     phone: Mapped[str] = mapped_column(String(20), primary_key=True)
     opted_out: Mapped[bool] = mapped_column(default=True)
     keyword: Mapped[str | None] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BouncedAddress(Base):
+    """An email address that bounced permanently; nothing more is sent to it until it changes."""
+
+    __tablename__ = "bounced_addresses"
+
+    address: Mapped[str] = mapped_column(String(320), primary_key=True)
+    status: Mapped[str | None] = mapped_column(String(16))
+    diagnostic: Mapped[str | None] = mapped_column(String(500))
+    bounced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SmsConversation(Base):
+    """Per phone number: what Relay asked last and is waiting for, and when help was last sent."""
+
+    __tablename__ = "sms_conversations"
+
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(32))
+    context: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    expires_at: Mapped[datetime | None] = mapped_column()
+    last_help_at: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,18 +18,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from messaging import context, rendering, tokens
-from messaging.models import OutboundMessage, SmsOptOut, Status
+from messaging import addresses, context, rendering, tokens
+from messaging.models import BouncedAddress, OutboundMessage, SmsOptOut, Status
 from workflow.base import utcnow
 from workflow.models import Person, Role, School
 from workflow.notifications import Kind, Notification
 
 log = logging.getLogger(__name__)
 _PENDING = "relay.outbox.pending"
-
-
-def reply_address(token: str, domain: str) -> str:
-    return f"reply+{token}@{domain}"
 
 
 def link_url(token: str, base_url: str) -> str:
@@ -40,13 +37,34 @@ def queue(
 ) -> list[OutboundMessage]:
     """Render and store each notification as a queued message; delivery starts after commit."""
     now = now or utcnow()
-    schools: dict[int, School | None] = {}  # the session's identity map is weak: keep them here
-    rows = [row for note in notifications if (row := _build(session, note, now, schools)) is not None]
+    notes = list(notifications)
+    batch = _Batch(schools={}, blocked=_blocked(session, notes))
+    rows = [row for note in notes if (row := _build(session, note, now, batch)) is not None]
     if rows:
         session.add_all(rows)
         session.flush()
         session.info.setdefault(_PENDING, []).extend(r for r in rows if r.status == Status.queued)
     return rows
+
+
+@dataclass
+class _Batch:
+    schools: dict[int, School | None]  # the session's identity map is weak: keep them here
+    blocked: set[str]  # bounced email addresses and opted-out phones among the recipients
+
+
+def _blocked(session: Session, notes: list[Notification]) -> set[str]:
+    """One query each for the batch: which recipients must not be written to."""
+    emails = {a.lower() for n in notes if n.channel == "email" and (a := _address(n))}
+    phones = {a for n in notes if n.channel == "sms" and (a := _address(n))}
+    blocked: set[str] = set()
+    if emails:
+        blocked |= set(session.scalars(select(BouncedAddress.address).where(BouncedAddress.address.in_(emails))))
+    if phones:
+        blocked |= set(
+            session.scalars(select(SmsOptOut.phone).where(SmsOptOut.phone.in_(phones), SmsOptOut.opted_out.is_(True)))
+        )
+    return blocked
 
 
 def _address(note: Notification) -> str | None:
@@ -56,9 +74,7 @@ def _address(note: Notification) -> str | None:
     return note.to.email if note.channel == "email" else note.to.phone
 
 
-def _build(
-    session: Session, note: Notification, now: datetime, schools: dict[int, School | None]
-) -> OutboundMessage | None:
+def _build(session: Session, note: Notification, now: datetime, batch: _Batch) -> OutboundMessage | None:
     cfg = context.current().config
     address = _address(note)
     person = note.to
@@ -71,9 +87,9 @@ def _build(
     school_id = note.school_id or (person.school_id if person else None)
     school = None
     if school_id:
-        if school_id not in schools:
-            schools[school_id] = session.get(School, school_id)
-        school = schools[school_id]
+        if school_id not in batch.schools:
+            batch.schools[school_id] = session.get(School, school_id)
+        school = batch.schools[school_id]
     zone = school.zone if school else ZoneInfo("UTC")
     values: dict[str, Any] = {"school": school, "person": person, "zone": zone, "now": now}
     values.update(note.context)
@@ -95,7 +111,10 @@ def _build(
     if note.channel == "email":
         _fill_email(session, row, note, name, values, now)
     else:
-        _fill_sms(session, row, note, name, values, school, zone, now)
+        _fill_sms(row, note, name, values, school, zone)
+    if (address.lower() if note.channel == "email" else address) in batch.blocked:
+        row.status, row.final_at = Status.failed, now
+        row.last_error = "not sent: " + ("the address bounced" if note.channel == "email" else "the number opted out")
     return row
 
 
@@ -122,7 +141,7 @@ def _fill_email(
     unique = secrets.token_hex(6)
     if note.reply is not None:
         token = _issue(session, note.reply, note.to, now)
-        row.reply_to = reply_address(token, domain)
+        row.reply_to = addresses.reply_address(token, domain)
         values["reply_marker"] = True
         # The token rides in the Message-ID too, for servers that drop the +part of the address.
         row.message_id_header = f"<{token}.{unique}@{domain}>"
@@ -138,28 +157,16 @@ def _fill_email(
 
 
 def _fill_sms(
-    session: Session,
-    row: OutboundMessage,
-    note: Notification,
-    name: str,
-    values: dict[str, Any],
-    school: School | None,
-    zone: ZoneInfo,
-    now: datetime,
+    row: OutboundMessage, note: Notification, name: str, values: dict[str, Any], school: School | None, zone: ZoneInfo
 ) -> None:
     cfg = context.current().config
     rendered = rendering.render_sms(name, values)
     row.body_text = rendered.text
     row.segments = rendered.segments
     row.from_address = (school.sms_number if school else None) or cfg.sms_from
-    if opted_out(session, row.to_address):
-        row.status = Status.failed
-        row.last_error = "the number opted out (STOP); not sent"
-        row.final_at = now
-        return
     is_student = note.to is not None and note.to.role == Role.student
     if is_student and note.kind != Kind.answer:
-        row.next_attempt_at = quiet_release(now, zone, cfg.quiet_window)
+        row.next_attempt_at = quiet_release(row.created_at, zone, cfg.quiet_window)
 
 
 def opted_out(session: Session, phone: str) -> bool:

@@ -33,6 +33,7 @@ PURPOSES: dict[str, int] = {
     "start.decide": 8,
     "start.request": 9,
     "notice.expired": 10,
+    "bounce": 11,  # the envelope sender of outgoing mail: bounce+<token>@<inbound domain>
 }
 PURPOSE_NAMES = {code: name for name, code in PURPOSES.items()}
 

@@ -14,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
+from messaging.inbound import links, twilio_webhook
 from relay import metrics
 from relay.runtime import Runtime
 
@@ -38,6 +39,8 @@ def create_app(
 
     app = FastAPI(title="Relay", version="0.1.0", lifespan=lifespan)
     app.state.runtime = runtime
+    app.include_router(twilio_webhook.router)
+    app.include_router(links.router)
     registry = metrics.registry(runtime.sessions)
 
     @app.get("/healthz", include_in_schema=False)

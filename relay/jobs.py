@@ -60,6 +60,7 @@ def _domain_runner(fn: domain_jobs.JobFn) -> Callable[[datetime], None]:
 
 def _sweep(now: datetime) -> None:
     sweeper.sweep(now)
+    sweeper.sweep_inbound(now)
 
 
 def table(settings: Settings) -> dict[str, Job]:

@@ -17,7 +17,20 @@ PERSON = SimpleNamespace(name="Maya Lopez", first_name="Maya", email="maya@examp
 
 COMMON: dict[str, Any] = {"school": SCHOOL, "person": PERSON, "zone": ZONE, "now": NOW, "reply_marker": True}
 
+VIEW = SimpleNamespace(
+    title="Was Maya at Riverside Clinic today?",
+    intro="Maya checked in at 9:02am and out at 3:05pm (6.1 hours).",
+    details=[("Goals", "Shadow the X-ray technician")],
+    choices=[("confirm", "Yes, Maya was here"), ("dispute", "No, Maya wasn't here")],
+    comment_label="Comments for Maya (optional)",
+)
+
 SAMPLES: dict[str, dict[str, Any]] = {
+    "web/link_action": {"view": VIEW, "error": None},
+    "web/link_done": {"outcome": "Thanks: Maya's day is confirmed."},
+    "web/link_used": {"outcome": "Confirmed by Dr. Ruth Chen by email.", "used_at": NOW},
+    "web/link_expired": {},
+    "web/link_invalid": {},
     "email/message_failed": {
         "channel": "email",
         "address": "mentor@example.org",
@@ -26,4 +39,10 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "about": "Please confirm Maya's day",
     },
     "sms/help": {},
+    "sms/whoami": {"role": "student"},
+    "sms/unknown_number": {},
+    "sms/sorry": {},
+    "email/reply_expired": {"subject": "Re: Please confirm Maya's day at Riverside Clinic (Tue Mar 10)"},
+    "email/reply_wrong_sender": {"sender": "ruth.chen@gmail.com", "subject": "Re: Please confirm Maya's day"},
+    "email/reply_unmatched": {"subject": "Internship question"},
 }

@@ -39,6 +39,12 @@ def test_sms_templates_fit_in_two_segments(name: str) -> None:
     assert 1 <= rendered.segments <= 2 and rendered.text.strip() == rendered.text
 
 
+@pytest.mark.parametrize("name", _templates("web", ".html"))
+def test_web_pages_render(name: str) -> None:
+    page = rendering.render_page(name.split("/", 1)[1], {**COMMON, **SAMPLES[name]})
+    assert page.lstrip().startswith("<!doctype html>") and "{{" not in page and "<title>" in page
+
+
 def test_html_is_autoescaped_and_text_is_not() -> None:
     hostile: dict[str, Any] = {**COMMON, **SAMPLES["email/message_failed"], "reason": "<script>alert(1)</script> & co"}
     rendered = rendering.render_email("message_failed", hostile)

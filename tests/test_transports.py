@@ -135,7 +135,7 @@ def test_twilio_transient_errors_retry_and_permanent_ones_do_not(backend: dict[s
         assert [a.to for a in twilio.accepted].count("+15550000200") == 1
         ok = rows["+15550000200"]
         assert (ok.status, ok.attempts) == (Status.sent, 1) and ok.provider_id == twilio.to("+15550000200")[0].sid
-        assert twilio.to("+15550000200")[0].status_callback == "http://relay.test:8000/sms/status"
+        assert twilio.to("+15550000200")[0].status_callback == f"http://relay.test:8000/sms/status?m={ok.id}"
         for number, attempts in (("+15550000429", 3), ("+15550000500", 2)):
             row = rows[number]
             assert (row.status, row.attempts) == (Status.sent, attempts), number

@@ -51,3 +51,23 @@ class Notification:
             raise ValueError(f"template must start with email/ or sms/: {self.template!r}")
         if self.to is None and not self.to_address:
             raise ValueError("a notification needs a recipient")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What Relay now waits for from the person who wrote (e.g. today's goals, or which of two
+    internships they mean), for how long, and about which objects."""
+
+    kind: str
+    object_ids: tuple[int, ...] = ()
+    ttl: timedelta = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a service triggered by an inbound message decided: messages to send, and what Relay
+    now waits for from the sender (None: nothing; the conversation is over)."""
+
+    notifications: list[Notification] = field(default_factory=list)
+    expect: Expectation | None = None
+    summary: str = ""

@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 
 from messaging import context
-from messaging.models import OutboundMessage, Status
+from messaging.models import InboundMessage, OutboundMessage, Status
 from workflow.base import utcnow
 
 log = logging.getLogger(__name__)
 OM = OutboundMessage
+IM = InboundMessage
 BATCH = 2000
 
 
@@ -59,3 +60,34 @@ def sweep(now: datetime | None = None, *, limit: int = BATCH) -> int:
             break
     log.info("sweeper re-enqueued %s of %s lost or stuck messages", handed, len(found))
     return handed
+
+
+def sweep_inbound(now: datetime | None = None, *, limit: int = BATCH) -> int:
+    """Inbound rows still `received` long after they arrived: their processing was never queued,
+    or the worker holding it died. Processing checks the row's status, so a duplicate is harmless."""
+    ctx = context.current()
+    now = now or utcnow()
+    quiet_since = now - timedelta(seconds=ctx.config.requeue_after)
+    with ctx.sessions.begin() as session:
+        ids = list(
+            session.scalars(
+                select(IM.id)
+                .where(IM.status == "received", IM.enqueued_at <= quiet_since)
+                .order_by(IM.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if not ids:
+            return 0
+        session.execute(
+            update(IM).where(IM.id.in_(ids)).values(enqueued_at=now).execution_options(synchronize_session=False)
+        )
+    for inbound_id in ids:
+        try:
+            ctx.enqueue("process_inbound", (inbound_id,), None)
+        except Exception:
+            log.warning("sweeper could not enqueue inbound %s; will try on a later sweep", inbound_id, exc_info=True)
+            return 0
+    log.info("sweeper re-enqueued %s inbound messages", len(ids))
+    return len(ids)

@@ -8,6 +8,7 @@ import smtplib
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -56,9 +57,17 @@ def _decode(raw: bytes | str) -> str:
 class SmtpTransport:
     name = "smtp"
 
-    def __init__(self, url: str, *, timeout: float, local_hostname: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float,
+        envelope_sender: Callable[[Outgoing], str] = email_message.envelope_sender,
+        local_hostname: str | None = None,
+    ) -> None:
         self.target = SmtpTarget.from_url(url)
         self.timeout = timeout
+        self.envelope_sender = envelope_sender  # bounce+<token>@<inbound domain>, so bounces come home
         self.local_hostname = local_hostname
         self._local = threading.local()
 
@@ -117,7 +126,7 @@ class SmtpTransport:
             self._drop()
             raise TransientError(f"cannot connect to the SMTP server: {exc}") from exc
         try:
-            conn.sendmail(email_message.envelope_sender(message), [message.to_address], raw)
+            conn.sendmail(self.envelope_sender(message), [message.to_address], raw)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             self._reset(conn)

@@ -62,7 +62,9 @@ class TwilioTransport:
     def send(self, message: Outgoing) -> SendResult:
         kwargs: dict[str, object] = {"to": message.to_address, "from_": message.from_address, "body": message.body_text}
         if self.status_callback:
-            kwargs["status_callback"] = self.status_callback
+            # Our row id rides in the URL (Twilio signs it), so a callback that arrives before
+            # the send is recorded still finds its row.
+            kwargs["status_callback"] = f"{self.status_callback}?m={message.id}"
         try:
             sent = self.client.messages.create(**kwargs)
         except TwilioRestException as exc:

@@ -1,0 +1,48 @@
+"""Per phone number, what Relay asked last ("waiting for today's goals", "which one: 1 or 2")
+and until when; and when help text was last sent, so a repeating sender gets it once an hour."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from messaging.models import SmsConversation
+from workflow.notifications import Expectation
+
+HELP_INTERVAL = timedelta(hours=1)
+
+
+def load(session: Session, phone: str, now: datetime) -> SmsConversation:
+    conversation = session.get(SmsConversation, phone, with_for_update=True)
+    if conversation is None:
+        conversation = SmsConversation(phone=phone, context={}, updated_at=now)
+        session.add(conversation)
+    elif conversation.expires_at is not None and conversation.expires_at <= now:
+        conversation.state, conversation.context, conversation.expires_at = None, {}, None
+    return conversation
+
+
+def expecting(conversation: SmsConversation) -> Expectation | None:
+    if not conversation.state:
+        return None
+    ids = tuple(int(i) for i in conversation.context.get("object_ids", []))
+    return Expectation(conversation.state, ids)
+
+
+def remember(conversation: SmsConversation, expectation: Expectation | None, now: datetime) -> None:
+    if expectation is None:
+        conversation.state, conversation.context, conversation.expires_at = None, {}, None
+    else:
+        conversation.state = expectation.kind
+        conversation.context = {"object_ids": list(expectation.object_ids)}
+        conversation.expires_at = now + expectation.ttl
+    conversation.updated_at = now
+
+
+def take_help_turn(conversation: SmsConversation, now: datetime) -> bool:
+    """True (and noted) if help text may be sent now: at most once an hour to a number."""
+    if conversation.last_help_at is not None and now - conversation.last_help_at < HELP_INTERVAL:
+        return False
+    conversation.last_help_at = now
+    return True

@@ -1,0 +1,61 @@
+"""The `process_inbound` actor: one stored message, understood and applied in one transaction.
+
+The row is locked and checked first, so a duplicate delivery of the actor's message does nothing.
+A bug while handling rolls back the handling only (a savepoint): the row is marked `failed` with
+the error, nothing is lost, and an SMS sender still gets an answer. A database that went away
+rolls back everything and Dramatiq retries the message.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from messaging import context, outbox
+from messaging.inbound import email_replies, sms
+from messaging.inbound.outcome import Outcome
+from messaging.models import InboundMessage
+from workflow.base import utcnow
+from workflow.notifications import Kind, Notification
+
+log = logging.getLogger(__name__)
+
+
+def process_inbound(message_id: int) -> None:
+    now = utcnow()
+    with context.current().sessions.begin() as session:
+        row = session.get(InboundMessage, message_id, with_for_update=True)
+        if row is None or row.status != "received":
+            return
+        row.attempts += 1
+        try:
+            with session.begin_nested():
+                outcome = _handle(session, row)
+        except DBAPIError:
+            raise
+        except Exception as exc:
+            log.exception("inbound message %s could not be handled", message_id)
+            outcome = Outcome("failed", "error", f"{type(exc).__name__}: {exc}")
+            _apologise(session, row)
+        row.status, row.kind, row.result = outcome.status, outcome.kind, outcome.result[:2000]
+        row.processed_at = now
+
+
+def _handle(session: Session, row: InboundMessage) -> Outcome:
+    now = utcnow()
+    if row.channel == "sms":
+        return sms.handle(session, row, now)
+    if row.channel == "email":
+        return email_replies.handle(session, row, now)
+    return Outcome("quarantined", "unknown_channel", row.channel)
+
+
+def _apologise(session: Session, row: InboundMessage) -> None:
+    """Never silence: a texter whose message broke something hears so."""
+    if row.channel != "sms":
+        return
+    person = sms.sender(session, row.sender)
+    note = Notification(template="sms/sorry", to=person, to_address=None if person else row.sender, kind=Kind.answer)
+    outbox.queue(session, [note])

@@ -1,0 +1,146 @@
+"""The inbound SMTP server (aiosmtpd): replies and bounces arrive here.
+
+At RCPT only our own addresses are accepted (reply+<token> with a valid signature, bounce+<token>,
+and the bare reply address for replies that lost their +token); anything else gets 550, so Relay
+never accepts mail it would have to bounce (no backscatter). At DATA the raw message is stored
+before 250 is answered; any internal failure answers 451 (try later), never aiosmtpd's permanent
+500. Over-size messages get 552 from aiosmtpd itself. STARTTLS is offered when a certificate is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import ssl
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from messaging import addresses, context, tokens
+from messaging.inbound import store
+
+log = logging.getLogger(__name__)
+HEADER_SCAN_BYTES = 64 * 1024
+TEMPORARY_FAILURE = "451 4.3.0 Temporary failure, please try again later"
+
+
+def provider_id(raw: bytes, mail_from: str) -> str:
+    """Dedupe key: the Message-ID (a retry of the same message has the same one) and the sender,
+    so that a forged Message-ID from someone else cannot hide a real reply."""
+    try:
+        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:HEADER_SCAN_BYTES], headersonly=True)
+        message_id = str(headers.get("Message-ID", "")).strip()
+    except Exception:
+        message_id = ""
+    key = message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
+    combined = f"{key}|{mail_from.strip().lower()}"
+    return combined if len(combined) <= 250 else "sha256:" + hashlib.sha256(combined.encode()).hexdigest()
+
+
+class RelayHandler:
+    def __init__(self, *, domain: str, keys: list[str], bare_locals: tuple[str, ...]) -> None:
+        self.domain = domain
+        self.keys = keys
+        self.bare_locals = bare_locals
+
+    def accepts(self, address: str) -> bool:
+        recipient = addresses.read_recipient(address, self.domain, self.bare_locals)
+        if recipient is None:
+            return False
+        if recipient.token is None:
+            return True
+        try:
+            claims = tokens.decode(recipient.token, self.keys)
+        except tokens.BadToken:
+            return False
+        return (claims.purpose == "bounce") == (recipient.kind == "bounce")
+
+    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
+        try:
+            if not self.accepts(address):
+                return f"550 5.1.1 <{address}>: no such recipient here"
+        except Exception:
+            log.exception("RCPT check failed for %r", address)
+            return TEMPORARY_FAILURE
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+        try:
+            raw = envelope.original_content or envelope.content
+            if isinstance(raw, str):
+                raw = raw.encode("utf-8", "surrogateescape")
+            assert isinstance(raw, bytes)
+            mail_from = envelope.mail_from or ""
+            payload: dict[str, Any] = {
+                "rcpt_tos": list(envelope.rcpt_tos),
+                "mail_from": mail_from,
+                "peer": str(session.peer[0]) if isinstance(session.peer, tuple) else str(session.peer),
+                "helo": session.host_name,
+            }
+            loop = asyncio.get_running_loop()
+            row_id, new = await loop.run_in_executor(None, _store_email, raw, mail_from, payload)
+        except Exception:
+            log.exception("could not store an inbound email; asked the sender to retry")
+            return TEMPORARY_FAILURE
+        if new:
+            store.hand_off(row_id)
+        return f"250 2.0.0 OK queued as {row_id}"
+
+
+def _store_email(raw: bytes, mail_from: str, payload: dict[str, Any]) -> tuple[int, bool]:
+    ctx = context.current()
+    with ctx.single_statements() as connection:
+        return store.store(
+            connection,
+            channel="email",
+            provider_id=provider_id(raw, mail_from),
+            sender=mail_from or "<>",
+            recipient=payload["rcpt_tos"][0] if payload["rcpt_tos"] else None,
+            raw=raw,
+            payload=payload,
+        )
+
+
+def tls_context(cert: Path | None, key: Path | None) -> ssl.SSLContext | None:
+    if not cert:
+        return None
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(str(cert), str(key) if key else None)
+    return ctx
+
+
+def handler_for(config: context.Config) -> RelayHandler:
+    mail_from_local = parseaddr(config.mail_from)[1].partition("@")[0].lower()
+    bare = tuple(dict.fromkeys((addresses.REPLY, mail_from_local)))
+    return RelayHandler(domain=config.inbound_domain, keys=config.signing_keys, bare_locals=bare)
+
+
+async def start(
+    host: str, port: int, *, handler: RelayHandler, max_bytes: int, tls: ssl.SSLContext | None = None
+) -> asyncio.Server:
+    """Serve SMTP in the running event loop (the web app's, or a loop of its own)."""
+    loop = asyncio.get_running_loop()
+
+    def factory() -> SMTP:
+        return SMTP(
+            handler,
+            data_size_limit=max_bytes,
+            enable_SMTPUTF8=True,
+            decode_data=False,
+            ident="Relay ESMTP",
+            tls_context=tls,
+            timeout=120,
+            loop=loop,
+        )
+
+    server = await loop.create_server(factory, host, port)
+    log.info("inbound SMTP listening on %s:%s%s", host, port, " (STARTTLS)" if tls else "")
+    return server

@@ -1,0 +1,136 @@
+"""Twilio's webhooks: incoming SMS (`POST /sms/inbound`) and delivery status (`POST /sms/status`).
+
+Every request must carry a valid X-Twilio-Signature for the public URL (RELAY_PUBLIC_BASE_URL, so
+it works behind a proxy); anything else gets 403. An incoming SMS is stored (deduplicated by
+MessageSid), answered at once with empty TwiML, and processed by a worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from functools import lru_cache
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import update
+from starlette.concurrency import run_in_threadpool
+from twilio.request_validator import RequestValidator
+
+from messaging import context, outbox
+from messaging.inbound import store
+from messaging.models import FINAL_STATUSES, OutboundMessage, SmsOptOut, Status
+from workflow import alerts
+from workflow.base import utcnow
+from workflow.models import Person
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+OM = OutboundMessage
+# Twilio's final statuses, and the error codes that mean the number will not take SMS.
+_STATUS_MAP = {
+    "sent": Status.sent,
+    "delivered": Status.delivered,
+    "read": Status.delivered,
+    "undelivered": Status.undelivered,
+    "failed": Status.failed,
+    "canceled": Status.failed,
+}
+UNREACHABLE_CODES = frozenset({"21610", "30003", "30004", "30005", "30006", "30007"})
+
+
+@lru_cache(maxsize=4)
+def _validator(token: str) -> RequestValidator:
+    return RequestValidator(token)
+
+
+def _signed(request: Request, params: Mapping[str, str]) -> bool:
+    cfg = context.current().config
+    url = cfg.public_base_url + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    signature = request.headers.get("X-Twilio-Signature", "")
+    return bool(signature) and bool(_validator(cfg.twilio_auth_token or "").validate(url, dict(params), signature))
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: str(value) for key, value in form.multi_items()}
+
+
+def _forbidden() -> Response:
+    return Response("Forbidden: this endpoint only answers Twilio.", status_code=403, media_type="text/plain")
+
+
+@router.post("/sms/inbound", include_in_schema=False)
+async def sms_inbound(request: Request) -> Response:
+    params = await _form(request)
+    if not _signed(request, params):
+        return _forbidden()
+    sid = params.get("MessageSid") or params.get("SmsSid")
+    if not sid or not params.get("From"):
+        return Response("Bad request: MessageSid and From are required.", status_code=400, media_type="text/plain")
+    row_id, new = await run_in_threadpool(_store_sms, sid, params)
+    if new:
+        store.hand_off(row_id)
+    return Response(EMPTY_TWIML, media_type="text/xml")
+
+
+def _store_sms(sid: str, params: dict[str, str]) -> tuple[int, bool]:
+    with context.current().single_statements() as connection:
+        return store.store(
+            connection,
+            channel="sms",
+            provider_id=sid,
+            sender=params["From"],
+            recipient=params.get("To"),
+            payload=params,
+        )
+
+
+@router.post("/sms/status", include_in_schema=False)
+async def sms_status(request: Request) -> Response:
+    params = await _form(request)
+    if not _signed(request, params):
+        return _forbidden()
+    message_id = request.query_params.get("m", "")
+    status = _STATUS_MAP.get(params.get("MessageStatus", "").lower())
+    if status is not None and message_id.isdigit():
+        await run_in_threadpool(record_status, int(message_id), status, params)
+    return Response(status_code=204)
+
+
+def record_status(message_id: int, status: Status, params: Mapping[str, str], now: datetime | None = None) -> bool:
+    """Apply a delivery status; callbacks come out of order, so a final status never moves back,
+    and `sent` only moves a row that was not yet sent. True if the row changed."""
+    now = now or utcnow()
+    code = params.get("ErrorCode") or None
+    values: dict[str, object] = {"status": status}
+    conditions = [OM.id == message_id, OM.channel == "sms", OM.status.not_in([s.value for s in FINAL_STATUSES])]
+    if status == Status.sent:
+        conditions.append(OM.status.in_([Status.queued.value, Status.sending.value]))
+        values["provider_id"] = params.get("MessageSid")
+    else:
+        values["final_at"] = now
+        if code:
+            values["last_error"] = f"Twilio {status.value} (code {code})"
+    with context.current().sessions.begin() as session:
+        changed = session.execute(update(OM).where(*conditions).values(**values)).rowcount  # type: ignore[attr-defined]
+        if not changed or status not in (Status.undelivered, Status.failed):
+            return bool(changed)
+        row = session.get(OM, message_id)
+        assert row is not None
+        if code == "21610":
+            session.merge(SmsOptOut(phone=row.to_address, opted_out=True, keyword="carrier", updated_at=now))
+        if code in UNREACHABLE_CODES and row.kind != "alert":
+            person = session.get(Person, row.person_id) if row.person_id else None
+            notes = alerts.message_failed(
+                session,
+                school_id=row.school_id,
+                channel="sms",
+                address=row.to_address,
+                recipient_name=person.name if person else None,
+                reason=f"the carrier said {status.value} (Twilio {code})",
+                about=row.body_text[:80],
+            )
+            outbox.queue(session, notes, now=now)
+    return True

@@ -1,0 +1,233 @@
+"""Processing stored input: SMS keywords, opt-outs and help; replies, auto-replies, bounces, loops."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from messaging import addresses, outbox, tokens
+from messaging.inbound import email_replies, processing, sms, store
+from messaging.inbound.email_replies import IncomingReply
+from messaging.models import BouncedAddress, InboundMessage, OutboundMessage, SmsOptOut, Status
+from tests.conftest import TEST_KEYS
+from tests.support import world
+from workflow.models import Role
+from workflow.notifications import Kind, Notification, Result
+
+STUDENT_PHONE = "+15555550100"
+
+
+def _sms(runtime: Any, body: str, sid: str, phone: str = STUDENT_PHONE) -> InboundMessage:
+    with runtime.context.single_statements() as connection:
+        row_id, _ = store.store(connection, channel="sms", provider_id=sid, sender=phone, recipient="+15005550006",
+                                payload={"From": phone, "Body": body, "MessageSid": sid})
+    processing.process_inbound(row_id)
+    with runtime.sessions() as session:
+        row = session.get(InboundMessage, row_id)
+        assert row is not None
+        return row
+
+
+def _email(runtime: Any, raw: bytes, rcpt: str, mail_from: str = "ruth@example.org", key: str = "m1") -> InboundMessage:
+    with runtime.context.single_statements() as connection:
+        row_id, _ = store.store(connection, channel="email", provider_id=key, sender=mail_from, recipient=rcpt, raw=raw,
+                                payload={"rcpt_tos": [rcpt], "mail_from": mail_from})
+    processing.process_inbound(row_id)
+    with runtime.sessions() as session:
+        row = session.get(InboundMessage, row_id)
+        assert row is not None
+        return row
+
+
+def _sent(runtime: Any, to: str) -> list[OutboundMessage]:
+    with runtime.sessions() as session:
+        return list(session.scalars(select(OutboundMessage).where(OutboundMessage.to_address == to)
+                                    .order_by(OutboundMessage.id)))
+
+
+@pytest.fixture
+def school_runtime(make_runtime: Any, sqlite_url: str) -> Any:
+    runtime = make_runtime(database_url=sqlite_url, quiet_hours="00:00-00:00")
+    with runtime.sessions.begin() as session:
+        school = world.school(session, name="Lincoln High")
+        world.person(session, school, Role.coordinator, "Cora Diaz", "cora@example.org")
+        world.person(session, school, Role.student, "Maya Lopez", "maya@example.org", phone=STUDENT_PHONE)
+        world.person(session, school, Role.mentor, "Ruth Chen", "ruth@example.org")
+    return runtime
+
+
+def test_help_who_and_unknown_numbers(school_runtime: Any) -> None:
+    runtime = school_runtime
+    assert _sms(runtime, "HELP", "SM1").kind == "help"
+    assert _sms(runtime, "who am i", "SM2").kind == "who"
+    texts = [m.body_text for m in _sent(runtime, STUDENT_PHONE)]
+    assert texts[0].startswith("Relay for Lincoln High: text CHECKIN when you arrive")
+    assert texts[1].startswith("Relay knows this number as Maya Lopez, student at Lincoln High.")
+    stranger = _sms(runtime, "hello?", "SM3", phone="+15555550999")
+    assert (stranger.status, stranger.kind) == ("processed", "unknown_number")
+    assert "We don't know this number yet" in _sent(runtime, "+15555550999")[0].body_text
+
+
+def test_repeated_unknown_text_gets_help_once_an_hour(school_runtime: Any) -> None:
+    runtime = school_runtime
+    for i in range(4):
+        row = _sms(runtime, f"what is this {i}", f"SMx{i}")
+        assert row.status == "processed" and row.kind == "not_understood"
+    assert len(_sent(runtime, STUDENT_PHONE)) == 1
+    assert _sms(runtime, "HELP", "SMh").kind == "help"  # asking for help is always answered
+    assert len(_sent(runtime, STUDENT_PHONE)) == 2
+
+
+def test_stop_is_recorded_nothing_is_sent_after_it_and_start_undoes_it(school_runtime: Any) -> None:
+    runtime = school_runtime
+    assert _sms(runtime, "STOP", "SMs").kind == "opt_out"
+    assert _sent(runtime, STUDENT_PHONE) == [], "Twilio answers STOP itself; Relay stays silent"
+    with runtime.sessions() as session:
+        assert session.get(SmsOptOut, STUDENT_PHONE).opted_out  # type: ignore[union-attr]
+    ignored = _sms(runtime, "HELP", "SMa")
+    assert (ignored.status, ignored.kind) == ("ignored", "opted_out")
+    assert _sent(runtime, STUDENT_PHONE) == []
+    assert _sms(runtime, "START", "SMb").kind == "opt_in"
+    assert _sms(runtime, "HELP", "SMc").kind == "help"
+    assert len(_sent(runtime, STUDENT_PHONE)) == 1
+
+
+def test_a_handler_that_breaks_leaves_the_row_failed_and_the_texter_answered(
+    school_runtime: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any) -> Result:
+        raise RuntimeError("bug")
+
+    monkeypatch.setitem(sms.KEYWORD_HANDLERS, sms.Keyword.who, broken)
+    row = _sms(school_runtime, "who", "SMbug")
+    assert (row.status, row.kind) == ("failed", "error") and "RuntimeError: bug" in (row.result or "")
+    assert "Sorry, Relay couldn't handle that message" in _sent(school_runtime, STUDENT_PHONE)[0].body_text
+
+
+# -- email ------------------------------------------------------------------------------------
+
+def _token(runtime: Any, ttl: timedelta = timedelta(days=3)) -> str:
+    with runtime.sessions.begin() as session:
+        ruth = world.person(session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen",
+                            "ruth@example.org")
+        return tokens.issue(session, purpose="attendance.confirm", object_type="day", object_id=5, person_id=ruth.id,
+                            ttl=ttl, keys=TEST_KEYS, now=datetime.now(UTC))
+
+
+def _reply(token: str, *, sender: str = "Ruth Chen <ruth@example.org>", body: str = "Yes, great day.",
+           headers: dict[str, str] | None = None, to: str | None = None) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to or addresses.reply_address(token, "relay.test")
+    msg["Subject"] = "Re: Please confirm Maya's day"
+    msg["Message-ID"] = "<abc@mail.example.org>"
+    msg["In-Reply-To"] = f"<{token}.0a1b2c3d4e5f@relay.test>"
+    for key, value in (headers or {}).items():
+        msg[key] = value
+    msg.set_content(f"{body}\n\nOn Tue, Mar 10, 2026 at 3:05 PM Relay <relay@relay.test> wrote:\n> Was Maya here?\n")
+    return msg.as_bytes()
+
+
+@pytest.fixture
+def replies(monkeypatch: pytest.MonkeyPatch) -> list[IncomingReply]:
+    seen: list[IncomingReply] = []
+
+    def handler(session: Any, reply: IncomingReply, now: datetime) -> Result:
+        seen.append(reply)
+        return Result(summary="recorded")
+
+    monkeypatch.setitem(email_replies.REPLY_HANDLERS, "attendance.confirm", handler)
+    return seen
+
+
+def test_a_reply_from_the_recipient_reaches_its_handler_with_the_new_text(
+    school_runtime: Any, replies: list[IncomingReply]
+) -> None:
+    token = _token(school_runtime)
+    row = _email(school_runtime, _reply(token), addresses.reply_address(token, "relay.test"))
+    assert (row.status, row.kind) == ("processed", "attendance.confirm")
+    assert [r.text for r in replies] == ["Yes, great day."]
+    assert replies[0].person.email == "ruth@example.org"
+
+
+def test_a_reply_that_lost_its_token_is_matched_by_in_reply_to(school_runtime: Any, replies: list[IncomingReply]) -> None:
+    token = _token(school_runtime)
+    row = _email(school_runtime, _reply(token, to="relay@relay.test"), "relay@relay.test")
+    assert row.kind == "attendance.confirm" and len(replies) == 1
+
+
+def test_a_reply_from_another_address_changes_nothing_and_the_recipient_is_told(
+    school_runtime: Any, replies: list[IncomingReply]
+) -> None:
+    token = _token(school_runtime)
+    raw = _reply(token, sender="Someone <someone@example.net>")
+    row = _email(school_runtime, raw, addresses.reply_address(token, "relay.test"), mail_from="someone@example.net")
+    assert (row.status, row.kind) == ("processed", "sender_mismatch") and replies == []
+    [notice] = _sent(school_runtime, "ruth@example.org")
+    assert notice.subject == "A reply from someone@example.net was not applied"
+
+
+def test_auto_replies_and_loops_are_never_answers(school_runtime: Any, replies: list[IncomingReply]) -> None:
+    token = _token(school_runtime)
+    rcpt = addresses.reply_address(token, "relay.test")
+    cases = [
+        ({"Auto-Submitted": "auto-replied"}, "auto_reply"),
+        ({"X-Autoreply": "yes"}, "auto_reply"),
+        ({"Precedence": "bulk"}, "auto_reply"),
+        ({"Subject": "Abwesenheitsnotiz: Re: Please confirm"}, "auto_reply"),
+        ({"X-Relay-Message": "12"}, "loop"),
+    ]
+    for i, (headers, kind) in enumerate(cases):
+        raw = _reply(token, headers={k: v for k, v in headers.items() if k != "Subject"})
+        if "Subject" in headers:
+            raw = raw.replace(b"Subject: Re: Please confirm Maya's day", f"Subject: {headers['Subject']}".encode())
+        row = _email(school_runtime, raw, rcpt, key=f"auto{i}")
+        assert (row.status, row.kind) == ("ignored", kind), headers
+    assert replies == []
+    assert _sent(school_runtime, "ruth@example.org") == []
+
+
+def test_an_expired_token_gets_one_explanation_a_day(school_runtime: Any, replies: list[IncomingReply]) -> None:
+    token = _token(school_runtime, ttl=timedelta(seconds=-5))
+    rcpt = addresses.reply_address(token, "relay.test")
+    for i in range(3):
+        row = _email(school_runtime, _reply(token), rcpt, key=f"late{i}")
+        assert row.kind == "expired"
+    [notice] = _sent(school_runtime, "ruth@example.org")
+    assert notice.subject == "Your reply arrived too late to use" and replies == []
+
+
+def test_a_bounce_marks_the_message_blocks_the_address_and_tells_the_coordinator(school_runtime: Any) -> None:
+    runtime = school_runtime
+    with runtime.sessions.begin() as session:
+        ruth = world.person(session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen",
+                            "ruth@example.org")
+        [original] = outbox.queue(session, [Notification(
+            template="email/reply_unmatched", to=ruth, kind=Kind.message, context={"subject": "x"})])
+    dsn = (
+        "From: Mail Delivery Subsystem <mailer-daemon@mx.example.org>\r\nTo: bounce@relay.test\r\n"
+        "Subject: Delivery Status Notification (Failure)\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n'
+        "--b\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+        "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\n"
+        "Final-Recipient: rfc822; ruth@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\n--b--\r\n"
+    ).encode()
+    bounce_to = addresses.bounce_address(original.id, TEST_KEYS, "relay.test")
+    row = _email(runtime, dsn, bounce_to, mail_from="", key="dsn1")
+    assert (row.status, row.kind) == ("processed", "bounce")
+    with runtime.sessions() as session:
+        assert session.get(OutboundMessage, original.id).status == Status.bounced  # type: ignore[union-attr]
+        assert session.get(BouncedAddress, "ruth@example.org") is not None
+    alert = _sent(runtime, "cora@example.org")
+    assert [m.subject for m in alert] == ["Could not reach Ruth Chen"]
+    with runtime.sessions.begin() as session:  # nothing more goes to the bounced address
+        ruth = world.person(session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen",
+                            "ruth@example.org")
+        [blocked] = outbox.queue(session, [Notification(
+            template="email/reply_unmatched", to=ruth, context={"subject": "y"})])
+    assert blocked.status == Status.failed and "bounced" in (blocked.last_error or "")
