@@ -23,8 +23,14 @@ STUDENT_PHONE = "+15555550100"
 
 def _sms(runtime: Any, body: str, sid: str, phone: str = STUDENT_PHONE) -> InboundMessage:
     with runtime.context.single_statements() as connection:
-        row_id, _ = store.store(connection, channel="sms", provider_id=sid, sender=phone, recipient="+15005550006",
-                                payload={"From": phone, "Body": body, "MessageSid": sid})
+        row_id, _ = store.store(
+            connection,
+            channel="sms",
+            provider_id=sid,
+            sender=phone,
+            recipient="+15005550006",
+            payload={"From": phone, "Body": body, "MessageSid": sid},
+        )
     processing.process_inbound(row_id)
     with runtime.sessions() as session:
         row = session.get(InboundMessage, row_id)
@@ -34,8 +40,15 @@ def _sms(runtime: Any, body: str, sid: str, phone: str = STUDENT_PHONE) -> Inbou
 
 def _email(runtime: Any, raw: bytes, rcpt: str, mail_from: str = "ruth@example.org", key: str = "m1") -> InboundMessage:
     with runtime.context.single_statements() as connection:
-        row_id, _ = store.store(connection, channel="email", provider_id=key, sender=mail_from, recipient=rcpt, raw=raw,
-                                payload={"rcpt_tos": [rcpt], "mail_from": mail_from})
+        row_id, _ = store.store(
+            connection,
+            channel="email",
+            provider_id=key,
+            sender=mail_from,
+            recipient=rcpt,
+            raw=raw,
+            payload={"rcpt_tos": [rcpt], "mail_from": mail_from},
+        )
     processing.process_inbound(row_id)
     with runtime.sessions() as session:
         row = session.get(InboundMessage, row_id)
@@ -45,8 +58,11 @@ def _email(runtime: Any, raw: bytes, rcpt: str, mail_from: str = "ruth@example.o
 
 def _sent(runtime: Any, to: str) -> list[OutboundMessage]:
     with runtime.sessions() as session:
-        return list(session.scalars(select(OutboundMessage).where(OutboundMessage.to_address == to)
-                                    .order_by(OutboundMessage.id)))
+        return list(
+            session.scalars(
+                select(OutboundMessage).where(OutboundMessage.to_address == to).order_by(OutboundMessage.id)
+            )
+        )
 
 
 @pytest.fixture
@@ -110,16 +126,32 @@ def test_a_handler_that_breaks_leaves_the_row_failed_and_the_texter_answered(
 
 # -- email ------------------------------------------------------------------------------------
 
+
 def _token(runtime: Any, ttl: timedelta = timedelta(days=3)) -> str:
     with runtime.sessions.begin() as session:
-        ruth = world.person(session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen",
-                            "ruth@example.org")
-        return tokens.issue(session, purpose="attendance.confirm", object_type="day", object_id=5, person_id=ruth.id,
-                            ttl=ttl, keys=TEST_KEYS, now=datetime.now(UTC))
+        ruth = world.person(
+            session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
+        )
+        return tokens.issue(
+            session,
+            purpose="attendance.confirm",
+            object_type="day",
+            object_id=5,
+            person_id=ruth.id,
+            ttl=ttl,
+            keys=TEST_KEYS,
+            now=datetime.now(UTC),
+        )
 
 
-def _reply(token: str, *, sender: str = "Ruth Chen <ruth@example.org>", body: str = "Yes, great day.",
-           headers: dict[str, str] | None = None, to: str | None = None) -> bytes:
+def _reply(
+    token: str,
+    *,
+    sender: str = "Ruth Chen <ruth@example.org>",
+    body: str = "Yes, great day.",
+    headers: dict[str, str] | None = None,
+    to: str | None = None,
+) -> bytes:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to or addresses.reply_address(token, "relay.test")
@@ -154,7 +186,9 @@ def test_a_reply_from_the_recipient_reaches_its_handler_with_the_new_text(
     assert replies[0].person.email == "ruth@example.org"
 
 
-def test_a_reply_that_lost_its_token_is_matched_by_in_reply_to(school_runtime: Any, replies: list[IncomingReply]) -> None:
+def test_a_reply_that_lost_its_token_is_matched_by_in_reply_to(
+    school_runtime: Any, replies: list[IncomingReply]
+) -> None:
     token = _token(school_runtime)
     row = _email(school_runtime, _reply(token, to="relay@relay.test"), "relay@relay.test")
     assert row.kind == "attendance.confirm" and len(replies) == 1
@@ -204,19 +238,22 @@ def test_an_expired_token_gets_one_explanation_a_day(school_runtime: Any, replie
 def test_a_bounce_marks_the_message_blocks_the_address_and_tells_the_coordinator(school_runtime: Any) -> None:
     runtime = school_runtime
     with runtime.sessions.begin() as session:
-        ruth = world.person(session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen",
-                            "ruth@example.org")
-        [original] = outbox.queue(session, [Notification(
-            template="email/reply_unmatched", to=ruth, kind=Kind.message, context={"subject": "x"})])
+        ruth = world.person(
+            session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
+        )
+        [original] = outbox.queue(
+            session,
+            [Notification(template="email/reply_unmatched", to=ruth, kind=Kind.message, context={"subject": "x"})],
+        )
     dsn = (
-        "From: Mail Delivery Subsystem <mailer-daemon@mx.example.org>\r\nTo: bounce@relay.test\r\n"
-        "Subject: Delivery Status Notification (Failure)\r\nMIME-Version: 1.0\r\n"
-        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n'
-        "--b\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
-        "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\n"
-        "Final-Recipient: rfc822; ruth@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n"
-        "Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\n--b--\r\n"
-    ).encode()
+        b"From: Mail Delivery Subsystem <mailer-daemon@mx.example.org>\r\nTo: bounce@relay.test\r\n"
+        b"Subject: Delivery Status Notification (Failure)\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+        b"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\n"
+        b"Final-Recipient: rfc822; ruth@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        b"Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\n--b--\r\n"
+    )
     bounce_to = addresses.bounce_address(original.id, TEST_KEYS, "relay.test")
     row = _email(runtime, dsn, bounce_to, mail_from="", key="dsn1")
     assert (row.status, row.kind) == ("processed", "bounce")
@@ -226,8 +263,10 @@ def test_a_bounce_marks_the_message_blocks_the_address_and_tells_the_coordinator
     alert = _sent(runtime, "cora@example.org")
     assert [m.subject for m in alert] == ["Could not reach Ruth Chen"]
     with runtime.sessions.begin() as session:  # nothing more goes to the bounced address
-        ruth = world.person(session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen",
-                            "ruth@example.org")
-        [blocked] = outbox.queue(session, [Notification(
-            template="email/reply_unmatched", to=ruth, context={"subject": "y"})])
+        ruth = world.person(
+            session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
+        )
+        [blocked] = outbox.queue(
+            session, [Notification(template="email/reply_unmatched", to=ruth, context={"subject": "y"})]
+        )
     assert blocked.status == Status.failed and "bounced" in (blocked.last_error or "")

@@ -22,9 +22,13 @@ class RecordingAction:
     acted: list[dict[str, str]] = field(default_factory=list)
 
     def describe(self, session: Any, token: Any, person: Any, now: datetime) -> LinkView:
-        return LinkView(title=f"Was Maya at the clinic, {person.first_name}?", intro="She checked out at 3:05pm.",
-                        details=[("Goals", "X-rays")], choices=[("confirm", "Yes"), ("dispute", "No")],
-                        comment_label="Comments")
+        return LinkView(
+            title=f"Was Maya at the clinic, {person.first_name}?",
+            intro="She checked out at 3:05pm.",
+            details=[("Goals", "X-rays")],
+            choices=[("confirm", "Yes"), ("dispute", "No")],
+            comment_label="Comments",
+        )
 
     def act(self, session: Any, token: Any, person: Any, form: dict[str, str], now: datetime) -> LinkResult:
         self.acted.append(form)
@@ -42,12 +46,21 @@ def _link(runtime: Any, ttl: timedelta = timedelta(days=3)) -> str:
     with runtime.sessions.begin() as session:
         school = world.school(session)
         mentor = world.person(session, school, Role.mentor, "Ruth Chen", "ruth@example.org")
-        return tokens.issue(session, purpose="attendance.confirm", object_type="day", object_id=1, person_id=mentor.id,
-                            ttl=ttl, keys=TEST_KEYS, now=datetime.now(UTC))
+        return tokens.issue(
+            session,
+            purpose="attendance.confirm",
+            object_type="day",
+            object_id=1,
+            person_id=mentor.id,
+            ttl=ttl,
+            keys=TEST_KEYS,
+            now=datetime.now(UTC),
+        )
 
 
-def test_get_and_head_never_act_and_a_blind_post_decides_nothing(make_runtime: Any, backend: dict[str, Any],
-                                                                  action: RecordingAction) -> None:
+def test_get_and_head_never_act_and_a_blind_post_decides_nothing(
+    make_runtime: Any, backend: dict[str, Any], action: RecordingAction
+) -> None:
     runtime = make_runtime(**backend)
     token = _link(runtime)
     with servers.web(runtime) as base:
@@ -55,7 +68,10 @@ def test_get_and_head_never_act_and_a_blind_post_decides_nothing(make_runtime: A
             page = httpx.get(f"{base}/l/{token}")
             assert page.status_code == 200 and "Was Maya at the clinic, Ruth?" in page.text
             assert httpx.head(f"{base}/l/{token}").status_code == 200
-        assert 'type="radio" name="choice" value="confirm" required>' in page.text and " checked" not in page.text.replace(" checked out", "")
+        assert (
+            'type="radio" name="choice" value="confirm" required>' in page.text
+            and " checked" not in page.text.replace(" checked out", "")
+        )
         blind = httpx.post(f"{base}/l/{token}", data={})  # a scanner submitting the form as it is
         assert blind.status_code == 400 and "Please choose one" in blind.text
         assert httpx.post(f"{base}/l/{token}", data={"choice": "maybe"}).status_code == 400
@@ -69,8 +85,9 @@ def test_get_and_head_never_act_and_a_blind_post_decides_nothing(make_runtime: A
     assert action.acted == [{"choice": "confirm", "comment": "Great day"}]
 
 
-def test_tampered_unknown_and_expired_links_get_friendly_pages(make_runtime: Any, sqlite_url: str,
-                                                               action: RecordingAction) -> None:
+def test_tampered_unknown_and_expired_links_get_friendly_pages(
+    make_runtime: Any, sqlite_url: str, action: RecordingAction
+) -> None:
     runtime = make_runtime(database_url=sqlite_url)
     token = _link(runtime)
     expired = _link(runtime, ttl=timedelta(seconds=-1))

@@ -7,21 +7,47 @@ import pytest
 from messaging.inbound.sms_keywords import RESERVED_WORDS, Keyword, parse
 
 
-@pytest.mark.parametrize(("text", "keyword", "argument"), [
-    ("CHECKIN", Keyword.checkin, ""), ("checkin", Keyword.checkin, ""), ("Check in", Keyword.checkin, ""),
-    ("check-in", Keyword.checkin, ""), ("Check-In!", Keyword.checkin, ""), ("  CHECK IN  ", Keyword.checkin, ""),
-    ("✅ checkin", Keyword.checkin, ""), ("checkin 👍", Keyword.checkin, ""), ("chekin", Keyword.checkin, ""),
-    ("checkn", Keyword.checkin, ""), ("checkinn", Keyword.checkin, ""), ("cheskin", Keyword.checkin, ""),
-    ("arrived", Keyword.checkin, ""), ("I'm here", Keyword.checkin, ""), ("here!", Keyword.checkin, ""),
-    ("checkin 2", Keyword.checkin, "2"), ("CHECKOUT", Keyword.checkout, ""), ("check out", Keyword.checkout, ""),
-    ("Check-Out.", Keyword.checkout, ""), ("chekout", Keyword.checkout, ""), ("checkuot", Keyword.checkout, ""),
-    ("leaving", Keyword.checkout, ""), ("Leaving now!", Keyword.text, "Leaving now!"), ("done", Keyword.checkout, ""),
-    ("checkout, thanks!", Keyword.checkout, "thanks"),
-    ("HELP", Keyword.help, ""), ("help?", Keyword.help, ""), ("info", Keyword.help, ""),
-    ("who am i", Keyword.who, ""), ("WHOAMI", Keyword.who, ""),
-    ("1", Keyword.choice, "1"), ("#2", Keyword.choice, "2"), ("option 2", Keyword.choice, "2"),
-    ("FIND", Keyword.search, ""), ("find nursing", Keyword.search, "nursing"), ("READY", Keyword.ready, ""),
-])
+@pytest.mark.parametrize(
+    ("text", "keyword", "argument"),
+    [
+        ("CHECKIN", Keyword.checkin, ""),
+        ("checkin", Keyword.checkin, ""),
+        ("Check in", Keyword.checkin, ""),
+        ("check-in", Keyword.checkin, ""),
+        ("Check-In!", Keyword.checkin, ""),
+        ("  CHECK IN  ", Keyword.checkin, ""),
+        ("✅ checkin", Keyword.checkin, ""),
+        ("checkin 👍", Keyword.checkin, ""),
+        ("chekin", Keyword.checkin, ""),
+        ("checkn", Keyword.checkin, ""),
+        ("checkinn", Keyword.checkin, ""),
+        ("cheskin", Keyword.checkin, ""),
+        ("arrived", Keyword.checkin, ""),
+        ("I'm here", Keyword.checkin, ""),
+        ("here!", Keyword.checkin, ""),
+        ("checkin 2", Keyword.checkin, "2"),
+        ("CHECKOUT", Keyword.checkout, ""),
+        ("check out", Keyword.checkout, ""),
+        ("Check-Out.", Keyword.checkout, ""),
+        ("chekout", Keyword.checkout, ""),
+        ("checkuot", Keyword.checkout, ""),
+        ("leaving", Keyword.checkout, ""),
+        ("Leaving now!", Keyword.text, "Leaving now!"),
+        ("done", Keyword.checkout, ""),
+        ("checkout, thanks!", Keyword.checkout, "thanks"),
+        ("HELP", Keyword.help, ""),
+        ("help?", Keyword.help, ""),
+        ("info", Keyword.help, ""),
+        ("who am i", Keyword.who, ""),
+        ("WHOAMI", Keyword.who, ""),
+        ("1", Keyword.choice, "1"),
+        ("#2", Keyword.choice, "2"),
+        ("option 2", Keyword.choice, "2"),
+        ("FIND", Keyword.search, ""),
+        ("find nursing", Keyword.search, "nursing"),
+        ("READY", Keyword.ready, ""),
+    ],
+)
 def test_keywords(text: str, keyword: Keyword, argument: str) -> None:
     parsed = parse(text)
     assert (parsed.keyword, parsed.argument) == (keyword, argument)
@@ -37,10 +63,20 @@ def test_carrier_opt_in_words(text: str) -> None:
     assert parse(text).keyword == Keyword.opt_in
 
 
-@pytest.mark.parametrize("text", [
-    "stop texting me", "yes please", "I will start at 9", "done with the charts", "Shadow the x-ray tech",
-    "in the lab today", "end of the day", "help me find the front desk", "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stop texting me",
+        "yes please",
+        "I will start at 9",
+        "done with the charts",
+        "Shadow the x-ray tech",
+        "in the lab today",
+        "end of the day",
+        "help me find the front desk",
+        "",
+    ],
+)
 def test_sentences_are_free_text_not_keywords(text: str) -> None:
     assert parse(text).keyword == Keyword.text
 

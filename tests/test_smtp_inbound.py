@@ -29,8 +29,16 @@ def _token(runtime: Any, purpose: str = "attendance.confirm", ttl: timedelta = t
     with runtime.sessions.begin() as session:
         school = world.school(session)
         mentor = world.person(session, school, Role.mentor, "Ruth Chen", "ruth@example.org")
-        return tokens.issue(session, purpose=purpose, object_type="day", object_id=1, person_id=mentor.id, ttl=ttl,
-                            keys=TEST_KEYS, now=datetime.now(UTC))
+        return tokens.issue(
+            session,
+            purpose=purpose,
+            object_type="day",
+            object_id=1,
+            person_id=mentor.id,
+            ttl=ttl,
+            keys=TEST_KEYS,
+            now=datetime.now(UTC),
+        )
 
 
 def _mail(to: str, message_id: str = "<reply-1@mail.example.org>", body: str = "Yes, she was here.") -> EmailMessage:
@@ -56,12 +64,23 @@ def test_rcpt_accepts_only_our_signed_addresses(make_runtime: Any, backend: dict
     with servers.smtp(runtime) as (host, port), smtplib.SMTP(host, port, timeout=10) as client:
         client.ehlo()
         client.mail("ruth@example.org")
-        for refused in ("someone@relay.test", f"reply+{tampered}@relay.test", f"reply+{token}@other.example",
-                        "postmaster@relay.test", f"bounce+{token}@relay.test", "reply+@relay.test"):
+        for refused in (
+            "someone@relay.test",
+            f"reply+{tampered}@relay.test",
+            f"reply+{token}@other.example",
+            "postmaster@relay.test",
+            f"bounce+{token}@relay.test",
+            "reply+@relay.test",
+        ):
             code, _ = client.rcpt(refused)
             assert code == 550, refused
-        for accepted in (f"reply+{token}@relay.test", f"REPLY+{token.upper()}@Relay.Test", "reply@relay.test",
-                         "relay@relay.test", bounce):
+        for accepted in (
+            f"reply+{token}@relay.test",
+            f"REPLY+{token.upper()}@Relay.Test",
+            "reply@relay.test",
+            "relay@relay.test",
+            bounce,
+        ):
             code, _ = client.rcpt(accepted)
             assert code == 250, accepted
         client.rset()
@@ -112,15 +131,33 @@ def test_starttls_is_offered_with_a_certificate(make_runtime: Any, sqlite_url: s
     if not shutil.which("openssl"):
         pytest.skip("openssl is not installed to make a test certificate")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "1", "-subj", "/CN=relay.test"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=relay.test",
+        ],
+        check=True,
+        capture_output=True,
+    )
     runtime = make_runtime(database_url=sqlite_url)
     token = _token(runtime)
     tls = smtp_server.tls_context(cert, key)
     with servers.smtp(runtime, tls=tls) as (host, port), smtplib.SMTP(host, port, timeout=10) as client:
         client.ehlo()
         assert client.has_extn("starttls")
-        client.starttls(context=ssl._create_unverified_context())  # noqa: S323 (a self-signed test certificate)
+        client.starttls(context=ssl._create_unverified_context())
         client.ehlo()
         client.send_message(_mail(f"reply+{token}@relay.test"))
     assert len(_rows(runtime)) == 1

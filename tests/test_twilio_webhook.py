@@ -18,20 +18,35 @@ PUBLIC = "http://relay.test:8000"  # what Twilio calls; the app sits behind a pr
 
 
 def _params(sid: str = "SM" + "a" * 32, body: str = "HELP") -> dict[str, str]:
-    return {"MessageSid": sid, "SmsSid": sid, "AccountSid": "AC" + "0" * 32, "From": "+15555550100",
-            "To": "+15005550006", "Body": body, "NumMedia": "0"}
+    return {
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "AccountSid": "AC" + "0" * 32,
+        "From": "+15555550100",
+        "To": "+15005550006",
+        "Body": body,
+        "NumMedia": "0",
+    }
 
 
-def _post(base: str, path: str, params: dict[str, str], *, signed_url: str | None = None, token: str = TOKEN,
-          signature: str | None = None) -> httpx.Response:
+def _post(
+    base: str,
+    path: str,
+    params: dict[str, str],
+    *,
+    signed_url: str | None = None,
+    token: str = TOKEN,
+    signature: str | None = None,
+) -> httpx.Response:
     url = signed_url or PUBLIC + path
     sig = signature if signature is not None else RequestValidator(token).compute_signature(url, params)
     return httpx.post(base + path, data=params, headers={"X-Twilio-Signature": sig}, timeout=10)
 
 
 def _runtime(make_runtime: Any, backend: dict[str, Any]) -> Any:
-    return make_runtime(**backend, twilio_account_sid="AC" + "0" * 32, twilio_auth_token=TOKEN,
-                        twilio_from="+15005550006")
+    return make_runtime(
+        **backend, twilio_account_sid="AC" + "0" * 32, twilio_auth_token=TOKEN, twilio_from="+15005550006"
+    )
 
 
 def _inbound(runtime: Any) -> list[InboundMessage]:
@@ -64,7 +79,10 @@ def test_forged_and_misaddressed_requests_get_403_and_store_nothing(make_runtime
         tampered = {**params, "Body": "STOP"}
         response = httpx.post(base + "/sms/inbound", data=tampered, headers={"X-Twilio-Signature": sig}, timeout=10)
         assert response.status_code == 403
-        assert _post(base, "/sms/status", {"MessageSid": "SMx", "MessageStatus": "delivered"}, token="x").status_code == 403
+        assert (
+            _post(base, "/sms/status", {"MessageSid": "SMx", "MessageStatus": "delivered"}, token="x").status_code
+            == 403
+        )
     assert _inbound(runtime) == []
 
 
@@ -77,14 +95,24 @@ def test_a_replayed_message_sid_is_stored_once(make_runtime: Any, backend: dict[
     assert sorted(r.provider_id for r in _inbound(runtime)) == ["SM" + "b" * 32, "SM" + "c" * 32]
 
 
-def test_status_callbacks_out_of_order_never_move_a_final_status_back(make_runtime: Any, backend: dict[str, Any]) -> None:
+def test_status_callbacks_out_of_order_never_move_a_final_status_back(
+    make_runtime: Any, backend: dict[str, Any]
+) -> None:
     runtime = _runtime(make_runtime, backend)
     with runtime.sessions.begin() as session:
         school = world.school(session)
         student = world.person(session, school, Role.student, "Sam", phone="+15555550100")
-        row = OutboundMessage(channel="sms", status=Status.sending, template="sms/help", school_id=school.id,
-                              person_id=student.id, to_address="+15555550100", from_address="+15005550006",
-                              body_text="hi", created_at=utcnow())
+        row = OutboundMessage(
+            channel="sms",
+            status=Status.sending,
+            template="sms/help",
+            school_id=school.id,
+            person_id=student.id,
+            to_address="+15555550100",
+            from_address="+15005550006",
+            body_text="hi",
+            created_at=utcnow(),
+        )
         session.add(row)
         session.flush()
         message_id = row.id
@@ -95,6 +123,7 @@ def test_status_callbacks_out_of_order_never_move_a_final_status_back(make_runti
 
     path = f"/sms/status?m={message_id}"
     with servers.web(runtime) as base:
+
         def callback(value: str, **extra: str) -> None:
             params = {"MessageSid": "SM" + "d" * 32, "MessageStatus": value, **extra}
             assert _post(base, path, params, signed_url=PUBLIC + path).status_code == 204

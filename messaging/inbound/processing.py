@@ -23,7 +23,13 @@ from workflow.notifications import Kind, Notification
 log = logging.getLogger(__name__)
 
 
-def process_inbound(message_id: int) -> None:
+def process_inbound(*message_ids: int) -> None:
+    """The actor: each message in its own transaction (a batch of them shares one broker message)."""
+    for message_id in message_ids:
+        process_one(message_id)
+
+
+def process_one(message_id: int) -> None:
     now = utcnow()
     with context.current().sessions.begin() as session:
         row = session.get(InboundMessage, message_id, with_for_update=True)

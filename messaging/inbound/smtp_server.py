@@ -47,6 +47,7 @@ class RelayHandler:
         self.domain = domain
         self.keys = keys
         self.bare_locals = bare_locals
+        self.batcher = store.Batcher()
 
     def accepts(self, address: str) -> bool:
         recipient = addresses.read_recipient(address, self.domain, self.bare_locals)
@@ -85,28 +86,18 @@ class RelayHandler:
                 "peer": str(session.peer[0]) if isinstance(session.peer, tuple) else str(session.peer),
                 "helo": session.host_name,
             }
-            loop = asyncio.get_running_loop()
-            row_id, new = await loop.run_in_executor(None, _store_email, raw, mail_from, payload)
+            row_id, _ = await self.batcher.store(
+                channel="email",
+                provider_id=provider_id(raw, mail_from),
+                sender=mail_from or "<>",
+                recipient=envelope.rcpt_tos[0] if envelope.rcpt_tos else None,
+                raw=raw,
+                payload=payload,
+            )
         except Exception:
             log.exception("could not store an inbound email; asked the sender to retry")
             return TEMPORARY_FAILURE
-        if new:
-            store.hand_off(row_id)
         return f"250 2.0.0 OK queued as {row_id}"
-
-
-def _store_email(raw: bytes, mail_from: str, payload: dict[str, Any]) -> tuple[int, bool]:
-    ctx = context.current()
-    with ctx.single_statements() as connection:
-        return store.store(
-            connection,
-            channel="email",
-            provider_id=provider_id(raw, mail_from),
-            sender=mail_from or "<>",
-            recipient=payload["rcpt_tos"][0] if payload["rcpt_tos"] else None,
-            raw=raw,
-            payload=payload,
-        )
 
 
 def tls_context(cert: Path | None, key: Path | None) -> ssl.SSLContext | None:

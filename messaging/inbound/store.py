@@ -1,17 +1,22 @@
 """Storing inbound input durably before it is acknowledged, once per provider id.
 
-`store` is one INSERT ... ON CONFLICT DO NOTHING: a retry of the same input (Twilio retrying a
-webhook, an MTA resending after a lost 250) finds its row and changes nothing. Processing is then
-handed to the broker; if that hand-off is lost, the sweeper finds the row still `received`.
+A row is one INSERT ... ON CONFLICT DO NOTHING: a retry of the same input (Twilio retrying a
+webhook, an MTA resending after a lost 250) finds its row and changes nothing. The web app and
+the SMTP server store through `Batcher`, which lets concurrent requests share one INSERT and one
+commit (group commit): each request is still answered only after its own row is committed.
+Processing is then handed to the broker; if that hand-off is lost, the sweeper finds the row.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
+from starlette.concurrency import run_in_threadpool
 
 from messaging import context
 from messaging.models import InboundMessage
@@ -19,6 +24,56 @@ from workflow.base import utcnow
 
 log = logging.getLogger(__name__)
 _T = cast(Table, InboundMessage.__table__)
+_DIALECTS = {"postgresql": postgresql, "sqlite": sqlite}
+MAX_BATCH = 200
+HAND_OFF_CHUNK = 50
+
+
+def _values(
+    *, channel: str, provider_id: str, sender: str, recipient: str | None, raw: bytes | None, payload: dict[str, Any]
+) -> dict[str, Any]:
+    now = utcnow()
+    return {
+        "channel": channel,
+        "provider_id": provider_id[:250],
+        "sender": sender[:320],
+        "recipient": recipient[:320] if recipient else None,
+        "raw": raw,
+        "payload": payload,
+        "status": "received",
+        "attempts": 0,
+        "received_at": now,
+        "enqueued_at": now,
+    }
+
+
+def store_many(connection: Connection, rows: Sequence[dict[str, Any]]) -> list[tuple[int, bool]]:
+    """Insert each row unless its (channel, provider_id) exists: (row id, whether it is new)."""
+    dialect = _DIALECTS[connection.dialect.name]
+    statement = (
+        dialect.insert(_T)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
+        .returning(_T.c.id, _T.c.channel, _T.c.provider_id)
+    )
+    inserted = {(channel, key): row_id for row_id, channel, key in connection.execute(statement)}
+    keys = [(r["channel"], r["provider_id"]) for r in rows]
+    missing = [k for k in keys if k not in inserted]
+    existing: dict[tuple[str, str], int] = {}
+    if missing:
+        found = connection.execute(
+            select(_T.c.id, _T.c.channel, _T.c.provider_id).where(tuple_(_T.c.channel, _T.c.provider_id).in_(missing))
+        )
+        existing = {(channel, key): row_id for row_id, channel, key in found}
+    results = []
+    claimed: set[tuple[str, str]] = set()
+    for key in keys:
+        if key in inserted and key not in claimed:
+            claimed.add(key)  # the same input twice in one batch: the first one is new
+            results.append((inserted[key], True))
+        else:
+            results.append((inserted.get(key) or existing[key], False))
+    return results
 
 
 def store(
@@ -31,34 +86,76 @@ def store(
     raw: bytes | None = None,
     payload: dict[str, Any] | None = None,
 ) -> tuple[int, bool]:
-    """Insert unless (channel, provider_id) exists. Returns (row id, whether it is new)."""
-    now = utcnow()
-    values = {
-        "channel": channel,
-        "provider_id": provider_id[:250],
-        "sender": sender[:320],
-        "recipient": recipient[:320] if recipient else None,
-        "raw": raw,
-        "payload": payload or {},
-        "status": "received",
-        "attempts": 0,
-        "received_at": now,
-        "enqueued_at": now,
-    }
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(_T).values(values).on_conflict_do_nothing(index_elements=["channel", "provider_id"])
-    new_id = connection.execute(insert.returning(_T.c.id)).scalar()
-    if new_id is not None:
-        return int(new_id), True
-    existing = connection.execute(
-        select(_T.c.id).where(_T.c.channel == channel, _T.c.provider_id == provider_id[:250])
-    ).scalar_one()
-    return int(existing), False
+    """Insert one row unless (channel, provider_id) exists. Returns (row id, whether it is new)."""
+    row = _values(
+        channel=channel, provider_id=provider_id, sender=sender, recipient=recipient, raw=raw, payload=payload or {}
+    )
+    return store_many(connection, [row])[0]
 
 
-def hand_off(message_id: int) -> None:
-    """Queue processing; a failure is logged and the sweeper picks the row up later."""
-    try:
-        context.current().enqueue("process_inbound", (message_id,), None)
-    except Exception:
-        log.warning("could not enqueue inbound message %s; the sweeper will pick it up", message_id, exc_info=True)
+def hand_off(*message_ids: int) -> None:
+    """Queue processing (one broker message for a batch); a failure is logged and the sweeper
+    picks the rows up later."""
+    for start in range(0, len(message_ids), HAND_OFF_CHUNK):
+        chunk = message_ids[start : start + HAND_OFF_CHUNK]
+        try:
+            context.current().enqueue("process_inbound", tuple(chunk), None)
+        except Exception:
+            log.warning("could not enqueue inbound messages %s; the sweeper will pick them up", chunk, exc_info=True)
+
+
+class Batcher:
+    """Group commit for an event loop: concurrent `store` calls share one INSERT and one commit."""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[dict[str, Any], asyncio.Future[tuple[int, bool]]]] = []
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def store(
+        self,
+        *,
+        channel: str,
+        provider_id: str,
+        sender: str,
+        recipient: str | None,
+        raw: bytes | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> tuple[int, bool]:
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._task.get_loop() is not loop:
+            self._wake = asyncio.Event()
+            self._task = loop.create_task(self._run())
+        future: asyncio.Future[tuple[int, bool]] = loop.create_future()
+        row = _values(
+            channel=channel, provider_id=provider_id, sender=sender, recipient=recipient, raw=raw, payload=payload or {}
+        )
+        self._pending.append((row, future))
+        assert self._wake is not None
+        self._wake.set()
+        return await future
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending:
+                batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+                try:
+                    results = await run_in_threadpool(_write, [row for row, _ in batch])
+                except Exception as exc:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for (_, future), result in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+
+
+def _write(rows: list[dict[str, Any]]) -> list[tuple[int, bool]]:
+    with context.current().single_statements() as connection:
+        results = store_many(connection, rows)
+    hand_off(*(row_id for row_id, new in results if new))
+    return results

@@ -69,22 +69,13 @@ async def sms_inbound(request: Request) -> Response:
     sid = params.get("MessageSid") or params.get("SmsSid")
     if not sid or not params.get("From"):
         return Response("Bad request: MessageSid and From are required.", status_code=400, media_type="text/plain")
-    row_id, new = await run_in_threadpool(_store_sms, sid, params)
-    if new:
-        store.hand_off(row_id)
+    await _batcher.store(
+        channel="sms", provider_id=sid, sender=params["From"], recipient=params.get("To"), payload=params
+    )
     return Response(EMPTY_TWIML, media_type="text/xml")
 
 
-def _store_sms(sid: str, params: dict[str, str]) -> tuple[int, bool]:
-    with context.current().single_statements() as connection:
-        return store.store(
-            connection,
-            channel="sms",
-            provider_id=sid,
-            sender=params["From"],
-            recipient=params.get("To"),
-            payload=params,
-        )
+_batcher = store.Batcher()
 
 
 @router.post("/sms/status", include_in_schema=False)

@@ -28,7 +28,8 @@ def smtp(runtime: Runtime, *, max_bytes: int | None = None, tls: object = None) 
     async def start() -> None:
         servers.append(
             await smtp_server.start(
-                "127.0.0.1", port,
+                "127.0.0.1",
+                port,
                 handler=smtp_server.handler_for(runtime.context.config),
                 max_bytes=max_bytes or runtime.settings.smtp_max_message_bytes,
                 tls=tls,  # type: ignore[arg-type]
@@ -43,6 +44,7 @@ def smtp(runtime: Runtime, *, max_bytes: int | None = None, tls: object = None) 
     try:
         yield "127.0.0.1", port
     finally:
+
         async def stop() -> None:
             for server in servers:
                 server.close()
