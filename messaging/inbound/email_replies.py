@@ -108,9 +108,9 @@ def _token(recipients: Sequence[Recipient], mail: mime.ParsedEmail, domain: str)
         if token:
             return token
     for address in mail.delivered_to + mail.to + mail.cc:
-        recipient = addresses.read_recipient(address, domain)
-        if recipient is not None and recipient.kind == "reply" and recipient.token:
-            return recipient.token
+        header_recipient = addresses.read_recipient(address, domain)
+        if header_recipient is not None and header_recipient.kind == "reply" and header_recipient.token:
+            return header_recipient.token
     return None
 
 
