@@ -127,6 +127,7 @@ class ActionToken(Base):
     used_at: Mapped[datetime | None] = mapped_column()
     used_via: Mapped[str | None] = mapped_column(String(16))
     outcome: Mapped[str | None] = mapped_column(String(500))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)  # e.g. the days a digest lists, in order
 
 
 class SmsOptOut(Base):

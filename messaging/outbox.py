@@ -93,9 +93,10 @@ def _build(session: Session, note: Notification, now: datetime, batch: _Batch) -
     zone = school.zone if school else ZoneInfo("UTC")
     values: dict[str, Any] = {"school": school, "person": person, "zone": zone, "now": now}
     values.update(note.context)
+    values["links"] = {}
     for name, link in note.links.items():
         token = _issue(session, link, person, now)
-        values[name] = link_url(token, cfg.public_base_url)
+        values[name] = values["links"][name] = link_url(token, cfg.public_base_url)
     row = OutboundMessage(
         channel=note.channel,
         kind=note.kind.value,
@@ -129,6 +130,7 @@ def _issue(session: Session, link: Any, person: Person | None, now: datetime) ->
         ttl=link.ttl,
         keys=cfg.signing_keys,
         now=now,
+        payload=link.payload,
     )
 
 
@@ -160,7 +162,7 @@ def _fill_sms(
     row: OutboundMessage, note: Notification, name: str, values: dict[str, Any], school: School | None, zone: ZoneInfo
 ) -> None:
     cfg = context.current().config
-    rendered = rendering.render_sms(name, values)
+    rendered = rendering.render_sms(name, values, fit=note.fit)
     row.body_text = rendered.text
     row.segments = rendered.segments
     row.from_address = (school.sms_number if school else None) or cfg.sms_from

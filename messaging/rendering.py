@@ -7,6 +7,7 @@ Emails are `email/<name>.txt` and `email/<name>.html`, each with `{% block subje
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,27 @@ def environment() -> Environment:
     )
     env.filters["local_time"] = _local_time
     env.filters["local_date"] = _local_date
+    env.filters["hours"] = _hours
+    env.filters["clock"] = _clock
+    env.filters["plural"] = _plural
     return env
+
+
+def _hours(value: Any) -> str:
+    """6.05 -> "6.1", 6.0 -> "6": hours to one decimal, rounded half up as people expect."""
+    if value is None:
+        return "0"
+    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{rounded:f}".removesuffix(".0")
+
+
+def _clock(value: Any) -> str:
+    """A wall-clock time (datetime.time) as 9:05am."""
+    return str(value.strftime("%-I:%M%p").lower())
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
 def _local_time(value: Any, zone: Any) -> str:
@@ -94,10 +115,28 @@ def render_email(name: str, context: dict[str, Any]) -> RenderedEmail:
     )
 
 
-def render_sms(name: str, context: dict[str, Any]) -> RenderedSms:
-    text = " ".join(environment().get_template(f"sms/{name}.txt").render(context).split(" "))
-    text = "\n".join(line.strip() for line in text.strip().splitlines())
+def _sms_text(name: str, context: dict[str, Any]) -> str:
+    text = environment().get_template(f"sms/{name}.txt").render(context)
+    return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
+
+
+def render_sms(name: str, context: dict[str, Any], *, fit: str | None = None) -> RenderedSms:
+    """Render an SMS; if it would take more than two segments and `fit` names a text value of the
+    context (a mentor's feedback, say), that value is shortened until it fits."""
+    text = _sms_text(name, context)
     counted = segments.count(text)
+    value = context.get(fit) if fit else None
+    if counted.segments > segments.MAX_SEGMENTS and fit and isinstance(value, str):
+        low, high = 0, len(value)
+        while low < high:  # the longest prefix that still fits
+            middle = (low + high + 1) // 2
+            trial = _sms_text(name, {**context, fit: value[:middle].rstrip() + "..."})
+            if segments.count(trial).segments <= segments.MAX_SEGMENTS:
+                low = middle
+            else:
+                high = middle - 1
+        text = _sms_text(name, {**context, fit: value[:low].rstrip() + "..." if low else ""})
+        counted = segments.count(text)
     if counted.segments > segments.MAX_SEGMENTS:
         raise TemplateTooLong(
             f"sms/{name} rendered to {counted.segments} segments ({counted.encoding}, "

@@ -14,6 +14,7 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from itsdangerous import Signer
 from sqlalchemy import update
@@ -146,6 +147,7 @@ def issue(
     ttl: timedelta,
     keys: Sequence[str],
     now: datetime,
+    payload: dict[str, Any] | None = None,
 ) -> str:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown token purpose {purpose!r}")
@@ -157,6 +159,7 @@ def issue(
         person_id=person_id,
         created_at=now,
         expires_at=expires_at,
+        payload=payload or {},
     )
     session.add(row)
     session.flush()

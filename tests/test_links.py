@@ -11,7 +11,7 @@ import pytest
 
 from messaging import tokens
 from messaging.inbound import links
-from messaging.inbound.links import LinkResult, LinkView
+from messaging.inbound.incoming import LinkResult, LinkView
 from tests.conftest import TEST_KEYS
 from tests.support import servers, world
 from workflow.models import Role

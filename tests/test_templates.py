@@ -8,7 +8,7 @@ import pytest
 
 from messaging import rendering, segments
 from messaging.rendering import TEMPLATES, TemplateTooLong
-from tests.template_samples import COMMON, SAMPLES
+from tests.template_samples import COMMON, LONG_FEEDBACK, SAMPLES
 
 
 def _templates(kind: str, suffix: str) -> list[str]:
@@ -50,6 +50,13 @@ def test_html_is_autoescaped_and_text_is_not() -> None:
     rendered = rendering.render_email("message_failed", hostile)
     assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
     assert "<script>alert(1)</script> & co" in rendered.text
+
+
+def test_long_feedback_is_shortened_to_fit_two_segments() -> None:
+    context = {**COMMON, **SAMPLES["sms/day_confirmed"], "feedback": LONG_FEEDBACK + " 😊"}
+    rendered = rendering.render_sms("day_confirmed", context, fit="feedback")
+    assert rendered.segments == 2 and rendered.text.endswith('..."')
+    assert "Dr. Ruth Chen-Okafor confirmed your day" in rendered.text
 
 
 def test_an_sms_longer_than_two_segments_is_refused() -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from workflow import attendance_jobs
 from workflow.notifications import Notification
 
 JobFn = Callable[[Session, datetime], list[Notification]]
@@ -30,4 +31,34 @@ def heartbeat(session: Session, now: datetime) -> list[Notification]:
 
 JOBS: list[DomainJob] = [
     DomainJob("heartbeat", "@every 1m", heartbeat, "proves the scheduler and workers are alive"),
+    DomainJob(
+        "nudge_missing_checkins",
+        "@every 5m",
+        attendance_jobs.nudge_missing_checkins,
+        "one nudge an hour after a student's start time with no check-in",
+    ),
+    DomainJob(
+        "close_open_days",
+        "@every 5m",
+        attendance_jobs.close_open_days,
+        "days open two hours after their end are closed as no check-out",
+    ),
+    DomainJob(
+        "remind_mentors",
+        "@every 15m",
+        attendance_jobs.remind_mentors,
+        "one reminder after two days, then the coordinator is told",
+    ),
+    DomainJob(
+        "coordinator_digests",
+        "@every 5m",
+        attendance_jobs.coordinator_digests,
+        "each school day at 4:30pm local: no-shows, disputes, unanswered, feedback",
+    ),
+    DomainJob(
+        "mentor_weekly_digests",
+        "@every 15m",
+        attendance_jobs.mentor_weekly_digests,
+        "Fridays: one email for a mentor's waiting days",
+    ),
 ]

@@ -28,6 +28,7 @@ class Link:
     object_type: str
     object_id: int
     ttl: timedelta = timedelta(days=14)
+    payload: dict[str, Any] = field(default_factory=dict)  # kept with the token (e.g. a digest's days)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Notification:
     kind: Kind = Kind.message
     school_id: int | None = None
     thread: str | None = None  # emails with the same thread key are threaded together
+    fit: str | None = None  # SMS: the context text to shorten if the message would not fit two segments
 
     @property
     def channel(self) -> str:

@@ -11,8 +11,7 @@ purpose, to a workflow service.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
@@ -22,31 +21,24 @@ from sqlalchemy.orm import Session
 from messaging import addresses, context, outbox, tokens
 from messaging.addresses import Recipient
 from messaging.inbound import bounces, mime
+from messaging.inbound.actions import attendance
 from messaging.inbound.auto_replies import Kind, classify
+from messaging.inbound.incoming import IncomingReply, ReplyHandler
 from messaging.inbound.outcome import Outcome
 from messaging.inbound.reply_text import split_reply
-from messaging.models import ActionToken, InboundMessage, OutboundMessage
+from messaging.models import InboundMessage, OutboundMessage
 from workflow import people
 from workflow.models import Person
 from workflow.notifications import Kind as NoteKind
-from workflow.notifications import Notification, Result
+from workflow.notifications import Notification
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class IncomingReply:
-    """A person's reply, matched to the token it answers."""
-
-    token: ActionToken
-    person: Person
-    text: str  # the new text, cut from the quote, signatures removed
-    subject: str
-    channel_id: int  # the inbound row
-
-
-ReplyHandler = Callable[[Session, IncomingReply, datetime], Result]
-REPLY_HANDLERS: dict[str, ReplyHandler] = {}
+REPLY_HANDLERS: dict[str, ReplyHandler] = {
+    "attendance.confirm": attendance.confirm_by_reply,
+    "attendance.digest": attendance.digest_by_reply,
+}
 
 
 def handle(session: Session, row: InboundMessage, now: datetime) -> Outcome:

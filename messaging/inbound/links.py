@@ -9,10 +9,8 @@ to do next.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -20,50 +18,20 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from messaging import context, outbox, rendering, tokens
+from messaging.inbound.actions import attendance
+from messaging.inbound.incoming import LinkAction
 from messaging.models import ActionToken
 from workflow.base import utcnow
 from workflow.models import Person, School
-from workflow.notifications import Notification
 
 router = APIRouter()
 MAX_COMMENT_CHARS = 4000
 
 
-@dataclass(frozen=True)
-class LinkView:
-    """What a link's page shows before anything happens."""
-
-    title: str
-    intro: str
-    details: list[tuple[str, str]] = field(default_factory=list)
-    choices: list[tuple[str, str]] = field(default_factory=list)  # (value, label); none pre-selected
-    comment_label: str | None = None
-    template: str = "link_action"  # a page of its own may replace the generic one
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class LinkResult:
-    outcome: str  # shown now, and to anyone who opens the link again
-    notifications: list[Notification] = field(default_factory=list)
-    redirect: str | None = None
-    cookies: dict[str, str] = field(default_factory=dict)
-
-
-class LinkAction(Protocol):
-    def describe(self, session: Session, token: ActionToken, person: Person | None, now: datetime) -> LinkView: ...
-
-    def act(
-        self,
-        session: Session,
-        token: ActionToken,
-        person: Person | None,
-        form: dict[str, str],
-        now: datetime,
-    ) -> LinkResult: ...
-
-
-LINK_ACTIONS: dict[str, LinkAction] = {}
+LINK_ACTIONS: dict[str, LinkAction] = {
+    "attendance.confirm": attendance.ConfirmDay(),
+    "checkin.location": attendance.ShareLocation(),
+}
 
 
 def _page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
@@ -119,8 +87,13 @@ def _act(token: str, form: dict[str, str]) -> Response:
         choice = form.get("choice", "")
         if view.choices and choice not in {value for value, _ in view.choices}:
             return _page(
-                view.template, 400, school=found.school, person=found.person, view=view,
-                error="Please choose one of the options first.", **view.extra,
+                view.template,
+                400,
+                school=found.school,
+                person=found.person,
+                view=view,
+                error="Please choose one of the options first.",
+                **view.extra,
             )
         if not tokens.use(session, found.row, via="link", outcome="(in progress)", now=now):
             return _page("link_used", school=found.school, outcome=found.row.outcome, used_at=found.row.used_at)
@@ -132,7 +105,13 @@ def _act(token: str, form: dict[str, str]) -> Response:
     else:
         response = _page("link_done", school=found.school, person=found.person, outcome=result.outcome)
     for name, value in result.cookies.items():
-        response.set_cookie(name, value, httponly=True, samesite="lax", secure=context.current().config.public_base_url.startswith("https"))
+        response.set_cookie(
+            name,
+            value,
+            httponly=True,
+            samesite="lax",
+            secure=context.current().config.public_base_url.startswith("https"),
+        )
     return response
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from messaging import outbox
 from messaging.inbound import conversation as conversations
+from messaging.inbound.actions import attendance
 from messaging.inbound.outcome import Outcome
 from messaging.inbound.sms_keywords import Keyword, Parsed, parse
 from messaging.models import InboundMessage, SmsOptOut
@@ -28,8 +29,13 @@ ExpectationHandler = Callable[[Session, Person, Expectation, Parsed, datetime], 
 KEYWORD_HANDLERS: dict[Keyword, KeywordHandler] = {
     Keyword.help: lambda session, person, parsed, now: directory.help_for(person),
     Keyword.who: lambda session, person, parsed, now: directory.whoami(person),
+    Keyword.checkin: attendance.check_in,
+    Keyword.checkout: attendance.check_out,
 }
-EXPECTATION_HANDLERS: dict[str, ExpectationHandler] = {}
+EXPECTATION_HANDLERS: dict[str, ExpectationHandler] = {
+    "goals": attendance.goals,
+    "which_placement": attendance.which_placement,
+}
 # Keywords that leave whatever Relay was waiting for in place.
 ASIDES = frozenset({Keyword.help, Keyword.who})
 ROLE_ORDER = {Role.student: 0, Role.mentor: 1, Role.advisor: 2, Role.coordinator: 3}

@@ -58,6 +58,7 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(20))
     advisor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", use_alter=True))  # a mentor's site
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

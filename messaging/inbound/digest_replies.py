@@ -1,0 +1,44 @@
+"""Reading a mentor's answer to a digest of several days: "all yes", or one line per day."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from messaging.inbound.intent import classify
+
+_ALL = re.compile(
+    r"^\W*(?:all\s+(?:yes|confirmed|good|fine|ok|present|correct)|yes\s+(?:to\s+)?all|confirm(?:ed)?\s+all|"
+    r"all\s+of\s+them\s+(?:yes|confirmed)|todos\s+s[ií]|tous\s+oui)\b",
+    re.IGNORECASE,
+)
+_LINE = re.compile(r"^\s*(?:#|no\.?\s*|day\s*)?(\d{1,2})\s*[.):\-]?\s+(.{1,2000})$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DigestAnswer:
+    everything: bool | None = None  # "all yes"
+    lines: dict[int, tuple[bool | None, str]] = field(default_factory=dict)
+
+    def for_day(self, number: int) -> tuple[bool | None, str]:
+        if number in self.lines:
+            return self.lines[number]
+        return (self.everything, "") if self.everything is not None else (None, "")
+
+
+def parse(text: str, count: int) -> DigestAnswer:
+    lines = [line for line in text.splitlines()[:200] if line.strip()]
+    everything = True if lines and _ALL.match(lines[0]) else None
+    answers: dict[int, tuple[bool | None, str]] = {}
+    for line in lines:
+        match = _LINE.match(line)
+        if not match:
+            continue
+        number = int(match.group(1))
+        if not 1 <= number <= count:
+            continue
+        intent = classify(match.group(2), "attendance")
+        present = {"yes": True, "no": False}.get(intent.kind)
+        if present is not None:
+            answers[number] = (present, intent.feedback)
+    return DigestAnswer(everything, answers)

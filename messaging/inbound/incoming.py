@@ -1,0 +1,57 @@
+"""What the channel adapters hand to action handlers: a matched reply, and link page types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from messaging.models import ActionToken
+from workflow.models import Person
+from workflow.notifications import Notification, Result
+
+
+@dataclass(frozen=True)
+class IncomingReply:
+    """A person's reply, matched to the token it answers."""
+
+    token: ActionToken
+    person: Person
+    text: str  # the new text, cut from the quote, signatures removed
+    subject: str
+    channel_id: int  # the inbound row
+
+
+ReplyHandler = Callable[[Session, IncomingReply, datetime], Result]
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """What a link's page shows before anything happens."""
+
+    title: str
+    intro: str
+    details: list[tuple[str, str]] = field(default_factory=list)
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (value, label); none pre-selected
+    comment_label: str | None = None
+    template: str = "link_action"  # a page of its own may replace the generic one
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    outcome: str  # shown now, and to anyone who opens the link again
+    notifications: list[Notification] = field(default_factory=list)
+    redirect: str | None = None
+    cookies: dict[str, str] = field(default_factory=dict)
+
+
+class LinkAction(Protocol):
+    def describe(self, session: Session, token: ActionToken, person: Person | None, now: datetime) -> LinkView: ...
+
+    def act(
+        self, session: Session, token: ActionToken, person: Person | None, form: dict[str, str], now: datetime
+    ) -> LinkResult: ...

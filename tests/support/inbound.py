@@ -1,0 +1,59 @@
+"""Feeding stored input through processing, as the front doors would."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from sqlalchemy import select
+
+from messaging.inbound import processing, store
+from messaging.models import InboundMessage, OutboundMessage
+
+_ids = itertools.count(1)
+
+
+def sms(runtime: Any, phone: str, body: str) -> InboundMessage:
+    sid = f"SM{next(_ids):032d}"
+    with runtime.context.single_statements() as connection:
+        row_id, _ = store.store(
+            connection,
+            channel="sms",
+            provider_id=sid,
+            sender=phone,
+            recipient="+15005550006",
+            payload={"From": phone, "Body": body, "MessageSid": sid},
+        )
+    processing.process_inbound(row_id)
+    return _row(runtime, row_id)
+
+
+def email(runtime: Any, raw: bytes, rcpt: str, mail_from: str) -> InboundMessage:
+    with runtime.context.single_statements() as connection:
+        row_id, _ = store.store(
+            connection,
+            channel="email",
+            provider_id=f"m{next(_ids)}",
+            sender=mail_from,
+            recipient=rcpt,
+            raw=raw,
+            payload={"rcpt_tos": [rcpt], "mail_from": mail_from},
+        )
+    processing.process_inbound(row_id)
+    return _row(runtime, row_id)
+
+
+def _row(runtime: Any, row_id: int) -> InboundMessage:
+    with runtime.sessions() as session:
+        row = session.get(InboundMessage, row_id)
+        assert row is not None
+        return row
+
+
+def sent(runtime: Any, to: str) -> list[OutboundMessage]:
+    with runtime.sessions() as session:
+        return list(
+            session.scalars(
+                select(OutboundMessage).where(OutboundMessage.to_address == to).order_by(OutboundMessage.id)
+            )
+        )

@@ -1,0 +1,228 @@
+"""Every scheduled job of the attendance loop, with a controlled clock, in Los Angeles time,
+across both daylight-saving changes of 2026 (Mar 8: 2am -> 3am; Nov 1: 2am -> 1am)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from messaging import outbox
+from messaging.models import OutboundMessage
+from relay.jobs import _domain_runner
+from tests.support import school
+from tests.support.school import STUDENT_PHONE
+from workflow import attendance, attendance_jobs
+from workflow.models import DayStatus, InternshipDay, Person, Placement
+from workflow.notifications import Kind, Notification
+
+LA = ZoneInfo("America/Los_Angeles")
+
+
+def utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def run(job: Any, now: datetime) -> None:
+    _domain_runner(job)(now)
+
+
+def _messages(runtime: Any, template: str) -> list[OutboundMessage]:
+    with runtime.sessions() as session:
+        return list(
+            session.scalars(
+                select(OutboundMessage).where(OutboundMessage.template == template).order_by(OutboundMessage.id)
+            )
+        )
+
+
+def _days(runtime: Any) -> list[InternshipDay]:
+    with runtime.sessions() as session:
+        return list(session.scalars(select(InternshipDay).order_by(InternshipDay.date)))
+
+
+@pytest.fixture
+def runtime(make_runtime: Any, sqlite_url: str) -> Any:
+    return make_runtime(database_url=sqlite_url)
+
+
+@pytest.fixture
+def place(runtime: Any) -> school.SchoolWorld:
+    return school.build(
+        runtime,
+        weekdays="Sun Mon Fri",
+        start=time(9, 0),
+        end=time(15, 0),
+        start_date=date(2026, 3, 1),
+        end_date=date(2026, 11, 30),
+    )
+
+
+@pytest.mark.parametrize(
+    ("on", "due"),
+    [
+        (date(2026, 3, 8), utc(2026, 3, 8, 17)),  # DST began that night: 10am PDT is 17:00 UTC
+        (date(2026, 3, 2), utc(2026, 3, 2, 18)),  # the Monday before: 10am PST is 18:00 UTC
+        (date(2026, 11, 1), utc(2026, 11, 1, 18)),  # DST ended that night: 10am PST is 18:00 UTC again
+    ],
+)
+def test_one_nudge_an_hour_after_start_without_a_checkin(runtime: Any, place: Any, on: date, due: datetime) -> None:
+    run(attendance_jobs.nudge_missing_checkins, due - timedelta(minutes=1))
+    assert _messages(runtime, "sms/checkin_nudge") == []
+    run(attendance_jobs.nudge_missing_checkins, due)
+    run(attendance_jobs.nudge_missing_checkins, due + timedelta(minutes=30))
+    [nudge] = _messages(runtime, "sms/checkin_nudge")
+    assert nudge.to_address == STUDENT_PHONE and "are you at Riverside Clinic today?" in nudge.body_text
+    [day] = _days(runtime)
+    assert (day.date, day.status, day.nudged_at) == (on, DayStatus.missed, due)
+
+
+def test_no_nudge_after_a_checkin_or_on_unscheduled_days(runtime: Any, place: Any) -> None:
+    with runtime.sessions.begin() as session:
+        student = session.get(Person, place.student_id)
+        attendance.check_in(session, student, utc(2026, 3, 8, 16, 5))  # 9:05am PDT
+    run(attendance_jobs.nudge_missing_checkins, utc(2026, 3, 8, 17, 30))
+    run(attendance_jobs.nudge_missing_checkins, utc(2026, 3, 7, 18, 30))  # a Saturday
+    assert _messages(runtime, "sms/checkin_nudge") == []
+
+
+def test_a_day_left_open_is_closed_two_hours_after_its_end(runtime: Any, place: Any) -> None:
+    with runtime.sessions.begin() as session:
+        attendance.check_in(session, session.get(Person, place.student_id), utc(2026, 3, 8, 16, 5))
+    end = utc(2026, 3, 8, 22)  # 3pm PDT
+    run(attendance_jobs.close_open_days, end + timedelta(hours=2) - timedelta(minutes=1))
+    assert _days(runtime)[0].status == DayStatus.open
+    run(attendance_jobs.close_open_days, end + timedelta(hours=2))
+    [day] = _days(runtime)
+    assert (day.status, day.no_checkout, day.check_out_at, str(day.hours)) == (DayStatus.pending, True, end, "5.92")
+    assert len(_messages(runtime, "email/mentor_confirm")) == 1
+    [closed] = _messages(runtime, "sms/day_closed")
+    assert "so we closed your day at 3:00pm (5.9 hours)" in closed.body_text
+
+
+def test_a_mentor_is_reminded_once_then_the_coordinator_is_told(runtime: Any, place: Any) -> None:
+    checkout = utc(2026, 3, 9, 22)  # Mon 3pm PDT
+    with runtime.sessions.begin() as session:
+        student = session.get(Person, place.student_id)
+        attendance.check_in(session, student, checkout - timedelta(hours=6))
+        outbox.queue(session, attendance.check_out(session, student, checkout).notifications, now=checkout)
+    run(attendance_jobs.remind_mentors, checkout + timedelta(days=2) - timedelta(minutes=1))
+    assert _messages(runtime, "email/mentor_reminder") == []
+    run(attendance_jobs.remind_mentors, checkout + timedelta(days=2))
+    run(attendance_jobs.remind_mentors, checkout + timedelta(days=3))
+    [reminder] = _messages(runtime, "email/mentor_reminder")
+    assert (
+        reminder.to_address == "ruth@example.org"
+        and reminder.subject == "Reminder: was Maya at Riverside Clinic on Mon Mar 9?"
+    )
+    assert _days(runtime)[0].escalated_at is None
+    run(attendance_jobs.remind_mentors, checkout + timedelta(days=4))
+    assert _days(runtime)[0].escalated_at == checkout + timedelta(days=4)
+    # ... and the coordinator reads it in that day's digest (Fri Mar 13, 4:30pm PDT = 23:30 UTC).
+    run(attendance_jobs.coordinator_digests, utc(2026, 3, 13, 23, 30))
+    [digest] = _messages(runtime, "email/coordinator_digest")
+    assert "Mentors who haven't answered after a reminder (1):" in digest.body_text
+    assert "Ruth Chen (ruth@example.org) for Maya Lopez, Mon Mar 9" in digest.body_text
+
+
+@pytest.mark.parametrize(
+    ("at", "local_day"),
+    [
+        (utc(2026, 3, 9, 23, 30), date(2026, 3, 9)),  # Mon 4:30pm PDT, the day after DST began
+        (utc(2026, 11, 3, 0, 30), date(2026, 11, 2)),  # Mon 4:30pm PST, the day after DST ended
+    ],
+)
+def test_the_coordinator_digest_comes_once_each_school_day_at_half_past_four(
+    runtime: Any, place: Any, at: datetime, local_day: date
+) -> None:
+    run(attendance_jobs.coordinator_digests, at - timedelta(minutes=1))
+    assert _messages(runtime, "email/coordinator_digest") == []
+    run(attendance_jobs.coordinator_digests, at)
+    run(attendance_jobs.coordinator_digests, at + timedelta(hours=2))
+    [digest] = _messages(runtime, "email/coordinator_digest")
+    assert digest.to_address == "cora@example.org"
+    assert digest.subject == f"Internships today ({local_day:%a %b %-d}): 1 no-show, 0 disputes, 0 unanswered"
+    assert "Maya Lopez at Riverside Clinic (from 9:00am), mentor Ruth Chen" in digest.body_text
+
+
+def test_no_coordinator_digest_at_the_weekend(runtime: Any, place: Any) -> None:
+    run(attendance_jobs.coordinator_digests, utc(2026, 3, 8, 23, 30))  # Sunday
+    run(attendance_jobs.coordinator_digests, utc(2026, 3, 7, 23, 30))  # Saturday
+    assert _messages(runtime, "email/coordinator_digest") == []
+
+
+def test_the_digest_lists_disputes_and_feedback(runtime: Any, place: Any) -> None:
+    checkout = utc(2026, 3, 9, 22)
+    with runtime.sessions.begin() as session:
+        student, mentor = session.get(Person, place.student_id), session.get(Person, place.mentor_id)
+        attendance.check_in(session, student, checkout - timedelta(hours=6))
+        attendance.check_out(session, student, checkout)
+        day = session.scalars(select(InternshipDay)).one()
+        attendance.answer_day(
+            session,
+            day,
+            mentor,
+            present=False,
+            feedback="Not here today",
+            via="email",
+            now=checkout + timedelta(hours=1),
+        )
+    run(attendance_jobs.coordinator_digests, utc(2026, 3, 9, 23, 30))
+    [digest] = _messages(runtime, "email/coordinator_digest")
+    assert 'Disputed days (1):\n- Maya Lopez, Mon Mar 9 at Riverside Clinic: "Not here today"' in digest.body_text
+
+
+def test_the_weekly_mentor_digest_on_friday_afternoon(runtime: Any, place: Any) -> None:
+    with runtime.sessions.begin() as session:
+        student = session.get(Person, place.student_id)
+        for out in (utc(2026, 3, 8, 22), utc(2026, 3, 9, 22)):
+            attendance.check_in(session, student, out - timedelta(hours=6))
+            attendance.check_out(session, student, out)
+    run(attendance_jobs.mentor_weekly_digests, utc(2026, 3, 13, 21, 59))  # Fri 2:59pm PDT
+    assert _messages(runtime, "email/mentor_digest") == []
+    run(attendance_jobs.mentor_weekly_digests, utc(2026, 3, 13, 22))
+    run(attendance_jobs.mentor_weekly_digests, utc(2026, 3, 13, 23))
+    [digest] = _messages(runtime, "email/mentor_digest")
+    assert digest.subject == "Please confirm 2 internship days" and digest.reply_to
+    assert "1. Maya Lopez, Sun Mar 8 at Riverside Clinic" in digest.body_text
+    assert "2. Maya Lopez, Mon Mar 9 at Riverside Clinic" in digest.body_text
+
+
+def test_quiet_hours_hold_student_texts_until_seven_local_across_the_change(runtime: Any, place: Any) -> None:
+    late = utc(2026, 3, 8, 7)  # Sat Mar 7, 11pm PST; 7am the next morning is PDT
+    with runtime.sessions.begin() as session:
+        student = session.get(Person, place.student_id)
+        [held] = outbox.queue(
+            session,
+            [
+                Notification(
+                    template="sms/checkin_nudge",
+                    to=student,
+                    kind=Kind.message,
+                    context={"site": "Riverside Clinic", "start": late},
+                )
+            ],
+            now=late,
+        )
+        [answer] = outbox.queue(session, [Notification(template="sms/help", to=student, kind=Kind.answer)], now=late)
+    assert held.next_attempt_at == utc(2026, 3, 8, 14)  # 7am PDT
+    assert answer.next_attempt_at == late, "an answer to the student's own text is never held"
+    assert outbox.quiet_release(utc(2026, 11, 1, 6), LA, (21 * 60, 7 * 60)) == utc(2026, 11, 1, 15)  # 7am PST
+
+
+def test_jobs_are_in_the_scheduler_table(runtime: Any) -> None:
+    from relay.jobs import table
+
+    names = set(table(runtime.settings))
+    assert {
+        "nudge_missing_checkins",
+        "close_open_days",
+        "remind_mentors",
+        "coordinator_digests",
+        "mentor_weekly_digests",
+        "sweep_outbox",
+    } <= names
+    assert Placement.__tablename__ == "placements"
