@@ -97,7 +97,7 @@ def normalise(text: str) -> str:
 
 
 def _typo_of(word: str, targets: frozenset[str]) -> bool:
-    """One insertion, deletion or substitution away from a target (for words of 6+ letters)."""
+    """One insertion, deletion, substitution or swap of neighbours away from a target (6+ letters)."""
     return len(word) >= 6 and any(_within_one(word, t) for t in targets if len(t) >= 6)
 
 
@@ -105,7 +105,14 @@ def _within_one(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+        differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        swapped = (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and a[differ[0]] == b[differ[1]]
+            and a[differ[1]] == b[differ[0]]
+        )
+        return len(differ) <= 1 or swapped
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
