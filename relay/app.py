@@ -15,7 +15,7 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from messaging.inbound import links, twilio_webhook
-from relay import metrics
+from relay import dev_outbox, metrics
 from relay.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ def create_app(
     app.state.runtime = runtime
     app.include_router(twilio_webhook.router)
     app.include_router(links.router)
+    if runtime.settings.demo:
+        app.include_router(dev_outbox.router(runtime))
     registry = metrics.registry(runtime.sessions)
 
     @app.get("/healthz", include_in_schema=False)

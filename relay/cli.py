@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relay.settings import Settings, SettingsError, load_settings
@@ -108,6 +109,26 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    from relay import transfer
+
+    runtime = _runtime(settings)
+    try:
+        return transfer.import_file(runtime, args.kind, Path(args.file))
+    finally:
+        runtime.close()
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from relay import transfer
+
+    runtime = _runtime(settings)
+    try:
+        return transfer.export(runtime, args.kind, args.format, sys.stdout, school=args.school)
+    finally:
+        runtime.close()
+
+
 def processes_hooks(runtime: Runtime, *, smtp: bool) -> tuple[list[Hook], list[Hook]]:
     """Start-up and shut-down hooks for the async services that share the web app's loop."""
     from relay import services
@@ -132,8 +153,36 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("scheduler", help="the periodic job scheduler alone (one leader among many)")
     d = sub.add_parser("db", help="database migrations")
     d.add_argument("action", choices=["upgrade", "current"])
+    i = sub.add_parser(
+        "import",
+        help="import a CSV file (all rows or none)",
+        description=IMPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    i.add_argument("kind", choices=IMPORT_KINDS)
+    i.add_argument("file", help="a UTF-8 CSV file with a header row")
+    e = sub.add_parser("export", help="export records as CSV or JSON")
+    e.add_argument("kind", choices=EXPORT_KINDS)
+    e.add_argument("--format", choices=["csv", "json"], default="csv")
+    e.add_argument("--school", default=None, help="only this school (by name)")
     return p
 
+
+IMPORT_KINDS = ["schools", "coordinators", "advisors", "students", "sites", "mentors", "placements"]
+EXPORT_KINDS = ["attendance"]
+IMPORT_HELP = """Columns (header names exact; extra columns are ignored; booleans yes/no;
+phones E.164 or national numbers of the school's country). Import in this order:
+
+  schools       name, timezone, region (optional), sms_number (optional)
+  coordinators  school, name, email
+  advisors      school, name, email
+  students      school, name, email, phone, advisor_email
+  sites         school, name, address, field, do_not_solicit, latitude, longitude (optional)
+  mentors       school, name, email, phone (optional), site
+  placements    school, student_email, mentor_email, site, days, start_time, end_time,
+                start_date, end_date      (days like "Tue Thu"; times 9:00 or 3:30pm; dates 2026-03-03)
+
+Bad rows are listed with their line numbers, and then nothing is imported."""
 
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "demo": cmd_demo,
@@ -143,6 +192,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "worker": cmd_worker,
     "scheduler": cmd_scheduler,
     "db": cmd_db,
+    "import": cmd_import,
+    "export": cmd_export,
 }
 
 

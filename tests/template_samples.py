@@ -34,6 +34,7 @@ DAY = SimpleNamespace(
     placement=PLACEMENT,
     mentor_feedback="Great questions about imaging today.",
     unscheduled=False,
+    status="confirmed",
 )
 LOCATION_URL = "http://relay.test:8000/l/" + "k" * 48
 LONG_FEEDBACK = "She was wonderful with patients and asked great questions about the X-rays. " * 6
@@ -116,4 +117,25 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "no_checkout": [DAY],
     },
     "web/checkin_location": {"view": VIEW, "error": None},
+    "web/dev_outbox": {
+        "students": [PERSON],
+        "days": [DAY],
+        "names": {},
+        "messages": [
+            {
+                "id": 1,
+                "channel": "email",
+                "status": "sent",
+                "subject": "Please confirm",
+                "to": "ruth@example.org",
+                "to_name": "Ruth",
+                "from": "relay@relay.test",
+                "body": "Was Maya here?",
+                "reply_to": "reply+x@relay.test",
+                "template": "email/mentor_confirm",
+                "created_at": NOW,
+                "held_until": None,
+            }
+        ],
+    },
 }

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from messaging.models import OutboundMessage
-from tests.support import inbound, mail, school, servers
+from relay import dev_mail as mail
+from tests.support import inbound, school, servers
 from tests.support.school import STUDENT_PHONE
 from workflow.base import utcnow
 from workflow.models import DayStatus, InternshipDay, Placement, Site
@@ -78,7 +79,9 @@ def test_checkin_goals_checkout_and_the_mentor_email(runtime: Any, place: Any) -
 
 def test_mentor_yes_by_reply_confirms_and_the_student_hears_the_feedback(runtime: Any, place: Any) -> None:
     email = _checked_out(runtime)
-    reply = mail.gmail_reply(email, sender="Ruth Chen <ruth@example.org>", text="Yes, great day with the X-rays")
+    reply = mail.gmail_reply(
+        mail.Original.from_row(email), sender="Ruth Chen <ruth@example.org>", text="Yes, great day with the X-rays"
+    )
     row = inbound.email(runtime, reply.as_bytes(), email.reply_to or "", "ruth@example.org")
     assert (row.status, row.kind) == ("processed", "attendance.confirm")
     day = _day(runtime)
@@ -92,7 +95,9 @@ def test_mentor_yes_by_reply_confirms_and_the_student_hears_the_feedback(runtime
 
 def test_mentor_no_disputes_and_tells_the_coordinator(runtime: Any, place: Any) -> None:
     email = _checked_out(runtime)
-    reply = mail.gmail_reply(email, sender="ruth@example.org", text="No - she didn't come in today.")
+    reply = mail.gmail_reply(
+        mail.Original.from_row(email), sender="ruth@example.org", text="No - she didn't come in today."
+    )
     inbound.email(runtime, reply.as_bytes(), email.reply_to or "", "ruth@example.org")
     assert _day(runtime).status == DayStatus.disputed
     [alert] = inbound.sent(runtime, "cora@example.org")
@@ -102,7 +107,9 @@ def test_mentor_no_disputes_and_tells_the_coordinator(runtime: Any, place: Any) 
 
 def test_an_unclear_reply_asks_again_and_changes_nothing(runtime: Any, place: Any) -> None:
     email = _checked_out(runtime)
-    reply = mail.gmail_reply(email, sender="ruth@example.org", text="Can you call me about this?")
+    reply = mail.gmail_reply(
+        mail.Original.from_row(email), sender="ruth@example.org", text="Can you call me about this?"
+    )
     inbound.email(runtime, reply.as_bytes(), email.reply_to or "", "ruth@example.org")
     assert _day(runtime).status == DayStatus.pending
     clarify = [m for m in inbound.sent(runtime, "ruth@example.org") if m.template == "email/mentor_clarify"]
@@ -112,7 +119,7 @@ def test_an_unclear_reply_asks_again_and_changes_nothing(runtime: Any, place: An
 def test_a_second_answer_is_recorded_and_the_coordinator_told(runtime: Any, place: Any) -> None:
     email = _checked_out(runtime)
     for i, text in enumerate(["Yes, she was here", "No, sorry - she was not here, I mixed up the days"]):
-        reply = mail.gmail_reply(email, sender="ruth@example.org", text=text)
+        reply = mail.gmail_reply(mail.Original.from_row(email), sender="ruth@example.org", text=text)
         reply.replace_header("Message-ID", f"<second-{i}@mail.gmail.com>")
         inbound.email(runtime, reply.as_bytes(), email.reply_to or "", "ruth@example.org")
     day = _day(runtime)
@@ -124,11 +131,11 @@ def test_a_second_answer_is_recorded_and_the_coordinator_told(runtime: Any, plac
 
 def test_wrong_sender_and_out_of_office_change_nothing(runtime: Any, place: Any) -> None:
     email = _checked_out(runtime)
-    forged = mail.gmail_reply(email, sender="someone@example.net", text="Yes")
+    forged = mail.gmail_reply(mail.Original.from_row(email), sender="someone@example.net", text="Yes")
     assert (
         inbound.email(runtime, forged.as_bytes(), email.reply_to or "", "someone@example.net").kind == "sender_mismatch"
     )
-    away = mail.out_of_office(email, sender="ruth@example.org")
+    away = mail.out_of_office(mail.Original.from_row(email), sender="ruth@example.org")
     assert inbound.email(runtime, away.as_bytes(), email.reply_to or "", "ruth@example.org").kind == "auto_reply"
     assert _day(runtime).status == DayStatus.pending
 
@@ -214,7 +221,9 @@ def test_a_digest_reply_answers_several_days(runtime: Any, place: Any) -> None:
 
         [digest] = outbox.queue(session, notes, now=friday)
     reply = mail.gmail_reply(
-        digest, sender="ruth@example.org", text="1 yes\n2 no - she left at noon\n3 yes, great work"
+        mail.Original.from_row(digest),
+        sender="ruth@example.org",
+        text="1 yes\n2 no - she left at noon\n3 yes, great work",
     )
     inbound.email(runtime, reply.as_bytes(), digest.reply_to or "", "ruth@example.org")
     with runtime.sessions() as session:

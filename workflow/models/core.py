@@ -12,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.base import Base, BigId, utcnow
 
+TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "professor", "rev", "sr", "sra", "mme", "m", "herr", "frau"})
+
 
 class Role(enum.StrEnum):
     coordinator = "coordinator"
@@ -67,7 +69,13 @@ class Person(Base):
 
     @property
     def first_name(self) -> str:
-        return self.name.split()[0] if self.name.split() else self.name
+        """How to greet someone: "Maya" for Maya Lopez, but "Dr. Chen" for Dr. Ruth Chen."""
+        words = self.name.split()
+        if not words:
+            return self.name
+        if words[0].rstrip(".").lower() in TITLES and len(words) > 1:
+            return f"{words[0]} {words[-1]}"
+        return words[0]
 
 
 class AuditEntry(Base):

@@ -1,0 +1,138 @@
+"""The dev outbox (`relay demo` only): every email and SMS Relay "sent", and a way to answer.
+
+Act as a student: the text goes through the real webhook, signed as Twilio would sign it. Act as
+a mentor: the reply is written the way Gmail writes one and goes through the real SMTP server.
+Links in the emails open the real signed-link pages.
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+from datetime import datetime
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+from twilio.request_validator import RequestValidator
+
+from messaging import context, rendering
+from messaging.models import OutboundMessage
+from relay import dev_mail
+from relay.demo import DEMO_SCHOOL
+from relay.runtime import Runtime
+from relay.settings import split_bind
+from workflow.base import utcnow
+from workflow.models import InternshipDay, Person, Placement, Role, School
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
+SHOWN = 60
+
+
+def linkify(text: str) -> Markup:
+    """Plain text with its links clickable, everything else escaped."""
+    escaped = str(escape(text))
+    return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))
+
+
+def router(runtime: Runtime) -> APIRouter:
+    settings = runtime.settings
+    routes = APIRouter(prefix="/dev", include_in_schema=False)
+    host, port = split_bind(settings.http_bind)
+    local_base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '', '::') else host}:{port}"
+
+    @routes.get("/outbox")
+    async def outbox(fragment: bool = False) -> HTMLResponse:
+        page = await run_in_threadpool(_page, runtime, fragment)
+        return HTMLResponse(page)
+
+    @routes.post("/sms")
+    async def text_as_student(request: Request) -> Response:
+        form = await request.form()
+        params = {
+            "MessageSid": f"SMdev{utcnow().timestamp():.6f}".replace(".", ""),
+            "AccountSid": "ACdev",
+            "From": str(form.get("phone", "")),
+            "To": "+15005550006",
+            "Body": str(form.get("body", "")),
+        }
+        url = f"{settings.public_base_url}/sms/inbound"
+        signature = RequestValidator(context.current().config.twilio_auth_token or "").compute_signature(url, params)
+        async with httpx.AsyncClient(timeout=10) as client:
+            await client.post(f"{local_base}/sms/inbound", data=params, headers={"X-Twilio-Signature": signature})
+        return RedirectResponse("/dev/outbox", status_code=303)
+
+    @routes.post("/reply")
+    async def reply_as_recipient(request: Request) -> Response:
+        form = await request.form()
+        await run_in_threadpool(_send_reply, runtime, int(str(form.get("message_id", "0"))), str(form.get("text", "")))
+        return RedirectResponse("/dev/outbox", status_code=303)
+
+    return routes
+
+
+def _send_reply(runtime: Runtime, message_id: int, text: str) -> None:
+    with runtime.sessions() as session:
+        original = session.get(OutboundMessage, message_id)
+        if original is None or not original.reply_to:
+            return
+        reply = dev_mail.gmail_reply(dev_mail.Original.from_row(original), sender=original.to_address, text=text)
+    host, port = split_bind(runtime.settings.smtp_bind)
+    with smtplib.SMTP("127.0.0.1" if host in ("0.0.0.0", "", "::") else host, port, timeout=10) as client:
+        client.send_message(reply, from_addr=original.to_address, to_addrs=[original.reply_to])
+
+
+def _page(runtime: Runtime, fragment: bool) -> str:
+    with runtime.sessions() as session:
+        school = session.scalars(select(School).where(School.name == DEMO_SCHOOL)).one_or_none()
+        students = list(
+            session.scalars(
+                select(Person).where(Person.role == Role.student, Person.phone.is_not(None)).order_by(Person.name)
+            )
+        )
+        messages = list(session.scalars(select(OutboundMessage).order_by(OutboundMessage.id.desc()).limit(SHOWN)))
+        names = {p.id: p.name for p in session.scalars(select(Person))}
+        days: list[InternshipDay] = []
+        if school is not None:
+            today = utcnow().astimezone(school.zone).date()
+            days = list(
+                session.scalars(
+                    select(InternshipDay)
+                    .join(Placement)
+                    .where(Placement.school_id == school.id, InternshipDay.date == today)
+                    .order_by(InternshipDay.id)
+                )
+            )
+        values: dict[str, Any] = {
+            "school": school,
+            "person": None,
+            "students": students,
+            "days": days,
+            "names": names,
+            "messages": [_view(m, names) for m in messages],
+            "zone": school.zone if school else None,
+        }
+        return rendering.render_page("_dev_live" if fragment else "dev_outbox", values)
+
+
+def _view(message: OutboundMessage, names: dict[int, str]) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "channel": message.channel,
+        "status": message.status,
+        "subject": message.subject,
+        "to": message.to_address,
+        "to_name": names.get(message.person_id or 0),
+        "from": message.from_address,
+        "body": linkify(message.body_text),
+        "reply_to": message.reply_to,
+        "template": message.template,
+        "created_at": message.created_at,
+        "held_until": message.next_attempt_at
+        if message.status == "queued" and message.next_attempt_at > datetime.now(message.created_at.tzinfo)
+        else None,
+    }

@@ -1,0 +1,61 @@
+"""`relay import` and `relay export`: CSV and JSON files in and out of the domain."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from relay.runtime import Runtime
+from workflow import exports, imports
+from workflow.base import utcnow
+
+EXPORTS = {"attendance": (exports.attendance, exports.ATTENDANCE_FIELDS)}
+
+
+def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise imports.ImportFailed(
+            [imports.RowError(0, f"the file is not UTF-8 ({exc.reason} at byte {exc.start})")]
+        ) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in reader.fieldnames or []]
+    rows = [{(k or "").strip(): (v or "") for k, v in row.items() if k is not None} for row in reader]
+    return header, rows
+
+
+def import_file(runtime: Runtime, kind: str, path: Path, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    if not path.exists():
+        print(f"relay: no such file: {path}", file=err)
+        return 2
+    try:
+        header, rows = read_csv(path)
+        with runtime.sessions.begin() as session:
+            report = imports.import_rows(session, kind, header, rows, now=utcnow(), actor_label=f"import {path.name}")
+    except imports.ImportFailed as failed:
+        print(f"relay: {path.name}: {failed}", file=err)
+        for error in failed.errors:
+            print(f"  {error}", file=err)
+        return 1
+    print(f"{kind}: {report.lines} rows, {report.created} created, {report.updated} updated", file=out)
+    return 0
+
+
+def export(runtime: Runtime, kind: str, fmt: str, out: TextIO, *, school: str | None = None) -> int:
+    produce, fields = EXPORTS[kind]
+    with runtime.sessions() as session:
+        records = list(produce(session, school=school))
+    if fmt == "json":
+        json.dump(records, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in records)
+    return 0

@@ -1,0 +1,63 @@
+"""Exports: one row per internship day (the fields of DESIGN.md), times with the school's offset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from workflow.models import InternshipDay, Placement, School
+
+ATTENDANCE_FIELDS = (
+    "student_email",
+    "site",
+    "mentor_email",
+    "date",
+    "check_in_at",
+    "check_out_at",
+    "goals",
+    "hours",
+    "status",
+    "mentor_feedback",
+    "confirmed_via",
+)
+
+
+def _iso(moment: datetime | None, school: School) -> str | None:
+    return moment.astimezone(school.zone).isoformat(timespec="seconds") if moment else None
+
+
+def attendance(
+    session: Session, *, school: str | None = None, since: date | None = None, until: date | None = None
+) -> Iterator[dict[str, Any]]:
+    query = (
+        select(InternshipDay)
+        .join(Placement)
+        .join(School, School.id == Placement.school_id)
+        .options(joinedload(InternshipDay.placement))
+        .order_by(School.name, InternshipDay.date, InternshipDay.id)
+    )
+    if school:
+        query = query.where(School.name == school)
+    if since:
+        query = query.where(InternshipDay.date >= since)
+    if until:
+        query = query.where(InternshipDay.date <= until)
+    for day in session.scalars(query):
+        placement = day.placement
+        yield {
+            "student_email": placement.student.email,
+            "site": placement.site.name,
+            "mentor_email": placement.mentor.email,
+            "date": day.date.isoformat(),
+            "check_in_at": _iso(day.check_in_at, placement.school),
+            "check_out_at": _iso(day.check_out_at, placement.school),
+            "goals": day.goals,
+            "hours": float(day.hours) if day.hours is not None else None,
+            "status": day.status,
+            "mentor_feedback": day.mentor_feedback,
+            "confirmed_via": day.confirmed_via,
+        }

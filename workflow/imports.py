@@ -1,0 +1,377 @@
+"""Importing the directory and the placements from rows (the CSV formats of DESIGN.md).
+
+Each kind has exact header names (extra columns are ignored). Every row is checked; if any row is
+wrong, `ImportFailed` lists each problem with its line number (the header is line 1) and the
+caller rolls the whole import back: nothing is half-imported. Importing the same file again
+updates what it created instead of duplicating it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workflow import audit
+from workflow.models import WEEKDAYS, Person, Placement, PlacementStatus, Role, School, Site
+from workflow.phones import normalise_phone
+
+
+class RowProblem(ValueError):
+    """What is wrong with one row, in words a coordinator understands."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} problem(s); nothing was imported")
+        self.errors = errors
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    created: int = 0
+    updated: int = 0
+    lines: int = 0
+
+
+@dataclass
+class _Batch:
+    session: Session
+    report: ImportReport
+    schools: dict[str, School] = field(default_factory=dict)
+
+
+Handler = Callable[[_Batch, dict[str, str]], None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    handler: Handler
+
+
+# -- cells ------------------------------------------------------------------------------------------
+
+
+def _text(row: dict[str, str], name: str, *, required: bool = True, limit: int = 200) -> str:
+    value = (row.get(name) or "").strip()
+    if required and not value:
+        raise RowProblem(f"{name} is empty")
+    if len(value) > limit:
+        raise RowProblem(f"{name} is longer than {limit} characters")
+    return value
+
+
+def _email(row: dict[str, str], name: str, *, required: bool = True) -> str | None:
+    value = _text(row, name, required=required, limit=320).lower()
+    if not value:
+        return None
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise RowProblem(f"{name} {value!r} is not an email address")
+    return value
+
+
+def _yes_no(row: dict[str, str], name: str) -> bool:
+    value = _text(row, name, required=False).lower()
+    if value in ("", "no", "n", "false"):
+        return False
+    if value in ("yes", "y", "true"):
+        return True
+    raise RowProblem(f"{name} must be yes or no, not {value!r}")
+
+
+def _number(row: dict[str, str], name: str, low: float, high: float) -> float | None:
+    value = _text(row, name, required=False)
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise RowProblem(f"{name} {value!r} is not a number") from None
+    if not low <= number <= high:
+        raise RowProblem(f"{name} {value} is outside {low}..{high}")
+    return number
+
+
+def parse_time(value: str) -> time:
+    text = value.strip().lower().replace(".", "")
+    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?", text)
+    if not match:
+        raise RowProblem(f"{value!r} is not a time like 9:00 or 3:30pm")
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if half == "pm" and hour < 12:
+        hour += 12
+    if half == "am" and hour == 12:
+        hour = 0
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise RowProblem(f"{value!r} is not a time of day")
+    return time(hour, minute)
+
+
+def parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise RowProblem(f"{value!r} is not a date like 2026-03-03") from None
+
+
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Any two or more leading letters of a day's name: "tu", "tue", "tues", "tuesday".
+DAY_SPELLINGS = {
+    full[:n]: short for full, short in zip(_FULL_DAYS, WEEKDAYS, strict=True) for n in range(2, len(full) + 1)
+} | {"thur": "Thu", "thurs": "Thu", "tues": "Tue"}
+
+
+def parse_days(value: str) -> str:
+    """'Tue Thu', 'tuesday, thursday', 'Tu/Th' -> 'Tue Thu'."""
+    found = set()
+    for word in filter(None, re.split(r"[\s,/;&+]+", value.strip().lower())):
+        day = DAY_SPELLINGS.get(word.rstrip("."))
+        if day is None:
+            raise RowProblem(f"{word!r} is not a day of the week (use Mon Tue Wed Thu Fri Sat Sun)")
+        found.add(day)
+    if not found:
+        raise RowProblem("days is empty")
+    return " ".join(d for d in WEEKDAYS if d in found)
+
+
+# -- lookups ------------------------------------------------------------------------------------------
+
+
+def _school(batch: _Batch, row: dict[str, str]) -> School:
+    name = _text(row, "school")
+    if name not in batch.schools:
+        found = batch.session.scalars(select(School).where(func.lower(School.name) == name.lower())).one_or_none()
+        if found is None:
+            raise RowProblem(f"no school named {name!r} (import schools first)")
+        batch.schools[name] = found
+    return batch.schools[name]
+
+
+def _person(session: Session, school: School, role: Role, email: str) -> Person | None:
+    return session.scalars(
+        select(Person).where(Person.school_id == school.id, Person.role == role, Person.email == email)
+    ).one_or_none()
+
+
+def _site(session: Session, school: School, name: str) -> Site | None:
+    return session.scalars(
+        select(Site).where(Site.school_id == school.id, func.lower(Site.name) == name.lower())
+    ).one_or_none()
+
+
+def _upsert_person(
+    batch: _Batch, row: dict[str, str], role: Role, *, phone_required: bool = False, phone_column: bool = False
+) -> Person:
+    school = _school(batch, row)
+    name = _text(row, "name")
+    email = _email(row, "email")
+    assert email is not None
+    phone = None
+    if phone_column:
+        raw = _text(row, "phone", required=phone_required, limit=40)
+        try:
+            phone = normalise_phone(raw, school.country) if raw else None
+        except ValueError as exc:
+            raise RowProblem(f"phone: {exc}") from None
+    person = _person(batch.session, school, role, email)
+    if person is None:
+        person = Person(school_id=school.id, role=role, name=name, email=email, phone=phone)
+        batch.session.add(person)
+        batch.report.created += 1
+    else:
+        person.name = name
+        if phone_column:
+            person.phone = phone
+        batch.report.updated += 1
+    batch.session.flush()
+    return person
+
+
+# -- kinds ---------------------------------------------------------------------------------------------
+
+
+def _schools(batch: _Batch, row: dict[str, str]) -> None:
+    name = _text(row, "name")
+    zone = _text(row, "timezone", limit=64)
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RowProblem(f"timezone {zone!r} is not an IANA time zone like America/Los_Angeles") from None
+    sms_number = _text(row, "sms_number", required=False, limit=40)
+    if sms_number:
+        try:
+            sms_number = normalise_phone(sms_number, "US")
+        except ValueError as exc:
+            raise RowProblem(f"sms_number: {exc}") from None
+    school = batch.session.scalars(select(School).where(func.lower(School.name) == name.lower())).one_or_none()
+    if school is None:
+        school = School(name=name, timezone=zone)
+        batch.session.add(school)
+        batch.report.created += 1
+    else:
+        batch.report.updated += 1
+    school.timezone = zone
+    school.region = _text(row, "region", required=False) or None
+    school.sms_number = sms_number or None
+    batch.session.flush()
+
+
+def _coordinators(batch: _Batch, row: dict[str, str]) -> None:
+    _upsert_person(batch, row, Role.coordinator)
+
+
+def _advisors(batch: _Batch, row: dict[str, str]) -> None:
+    _upsert_person(batch, row, Role.advisor)
+
+
+def _students(batch: _Batch, row: dict[str, str]) -> None:
+    school = _school(batch, row)
+    advisor_email = _email(row, "advisor_email", required=False)
+    advisor = None
+    if advisor_email:
+        advisor = _person(batch.session, school, Role.advisor, advisor_email)
+        if advisor is None:
+            raise RowProblem(f"no advisor {advisor_email} at {school.name} (import advisors first)")
+    student = _upsert_person(batch, row, Role.student, phone_required=True, phone_column=True)
+    student.advisor_id = advisor.id if advisor else None
+
+
+def _sites(batch: _Batch, row: dict[str, str]) -> None:
+    school = _school(batch, row)
+    name = _text(row, "name")
+    site = _site(batch.session, school, name)
+    if site is None:
+        site = Site(school_id=school.id, name=name)
+        batch.session.add(site)
+        batch.report.created += 1
+    else:
+        batch.report.updated += 1
+    site.address = _text(row, "address", required=False, limit=500)
+    site.field = _text(row, "field", required=False, limit=100)
+    site.do_not_solicit = _yes_no(row, "do_not_solicit")
+    site.latitude = _number(row, "latitude", -90, 90)
+    site.longitude = _number(row, "longitude", -180, 180)
+    if (site.latitude is None) != (site.longitude is None):
+        raise RowProblem("latitude and longitude go together: give both or neither")
+    batch.session.flush()
+
+
+def _mentors(batch: _Batch, row: dict[str, str]) -> None:
+    school = _school(batch, row)
+    site_name = _text(row, "site")
+    site = _site(batch.session, school, site_name)
+    if site is None:
+        raise RowProblem(f"no site named {site_name!r} at {school.name} (import sites first)")
+    mentor = _upsert_person(batch, row, Role.mentor, phone_column="phone" in row)
+    mentor.site_id = site.id
+
+
+def _placements(batch: _Batch, row: dict[str, str]) -> None:
+    school = _school(batch, row)
+    student_email, mentor_email = _email(row, "student_email"), _email(row, "mentor_email")
+    assert student_email and mentor_email
+    student = _person(batch.session, school, Role.student, student_email)
+    if student is None:
+        raise RowProblem(f"no student {student_email} at {school.name}")
+    mentor = _person(batch.session, school, Role.mentor, mentor_email)
+    if mentor is None:
+        raise RowProblem(f"no mentor {mentor_email} at {school.name}")
+    site_name = _text(row, "site")
+    site = _site(batch.session, school, site_name)
+    if site is None:
+        raise RowProblem(f"no site named {site_name!r} at {school.name}")
+    days = parse_days(_text(row, "days"))
+    start, end = parse_time(_text(row, "start_time")), parse_time(_text(row, "end_time"))
+    if end <= start:
+        raise RowProblem(f"end_time {end:%H:%M} is not after start_time {start:%H:%M}")
+    first, last = parse_date(_text(row, "start_date")), parse_date(_text(row, "end_date"))
+    if last < first:
+        raise RowProblem(f"end_date {last} is before start_date {first}")
+    placement = batch.session.scalars(
+        select(Placement).where(
+            Placement.student_id == student.id, Placement.site_id == site.id, Placement.start_date == first
+        )
+    ).one_or_none()
+    if placement is None:
+        placement = Placement(
+            school_id=school.id, student_id=student.id, site_id=site.id, start_date=first, status=PlacementStatus.active
+        )
+        batch.session.add(placement)
+        batch.report.created += 1
+    else:
+        batch.report.updated += 1
+    placement.mentor_id = mentor.id
+    placement.weekdays, placement.start_time, placement.end_time, placement.end_date = days, start, end, last
+    batch.session.flush()
+
+
+KINDS: dict[str, Kind] = {
+    "schools": Kind(("name", "timezone"), ("region", "sms_number"), _schools),
+    "coordinators": Kind(("school", "name", "email"), (), _coordinators),
+    "advisors": Kind(("school", "name", "email"), (), _advisors),
+    "students": Kind(("school", "name", "email", "phone", "advisor_email"), (), _students),
+    "sites": Kind(("school", "name", "address", "field", "do_not_solicit"), ("latitude", "longitude"), _sites),
+    "mentors": Kind(("school", "name", "email", "site"), ("phone",), _mentors),
+    "placements": Kind(
+        ("school", "student_email", "mentor_email", "site", "days", "start_time", "end_time", "start_date", "end_date"),
+        (),
+        _placements,
+    ),
+}
+
+
+def import_rows(
+    session: Session,
+    kind: str,
+    header: Sequence[str],
+    rows: Sequence[dict[str, str]],
+    *,
+    now: datetime,
+    actor_label: str = "import",
+) -> ImportReport:
+    """Check and apply every row; raise ImportFailed (apply nothing) if any row is wrong."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise ImportFailed([RowError(0, f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")])
+    missing = [c for c in spec.required if c not in header]
+    if missing:
+        raise ImportFailed(
+            [RowError(1, f"missing column(s): {', '.join(missing)} (the header must name them exactly)")]
+        )
+    batch = _Batch(session, ImportReport(kind, lines=len(rows)))
+    errors: list[RowError] = []
+    for line, row in enumerate(rows, start=2):
+        try:
+            with session.begin_nested():
+                spec.handler(batch, row)
+        except RowProblem as problem:
+            errors.append(RowError(line, str(problem)))
+    if errors:
+        raise ImportFailed(errors)
+    audit.record(
+        session,
+        action=f"import.{kind}",
+        channel="cli",
+        now=now,
+        actor_label=actor_label,
+        created=batch.report.created,
+        updated=batch.report.updated,
+    )
+    return batch.report
