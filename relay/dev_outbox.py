@@ -8,6 +8,7 @@ Links in the emails open the real signed-link pages.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 import smtplib
 from datetime import datetime
 from typing import Any
@@ -46,8 +47,8 @@ def router(runtime: Runtime) -> APIRouter:
     local_base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '', '::') else host}:{port}"
 
     @routes.get("/outbox")
-    async def outbox(fragment: bool = False) -> HTMLResponse:
-        page = await run_in_threadpool(_page, runtime, fragment)
+    async def outbox(fragment: bool = False, phone: str = "") -> HTMLResponse:
+        page = await run_in_threadpool(_page, runtime, fragment, phone)
         return HTMLResponse(page)
 
     @routes.post("/sms")
@@ -64,7 +65,7 @@ def router(runtime: Runtime) -> APIRouter:
         signature = RequestValidator(context.current().config.twilio_auth_token or "").compute_signature(url, params)
         async with httpx.AsyncClient(timeout=10) as client:
             await client.post(f"{local_base}/sms/inbound", data=params, headers={"X-Twilio-Signature": signature})
-        return RedirectResponse("/dev/outbox", status_code=303)
+        return RedirectResponse(f"/dev/outbox?{urlencode({'phone': params['From']})}", status_code=303)
 
     @routes.post("/reply")
     async def reply_as_recipient(request: Request) -> Response:
@@ -86,7 +87,7 @@ def _send_reply(runtime: Runtime, message_id: int, text: str) -> None:
         client.send_message(reply, from_addr=original.to_address, to_addrs=[original.reply_to])
 
 
-def _page(runtime: Runtime, fragment: bool) -> str:
+def _page(runtime: Runtime, fragment: bool, phone: str) -> str:
     with runtime.sessions() as session:
         school = session.scalars(select(School).where(School.name == DEMO_SCHOOL)).one_or_none()
         students = list(
@@ -113,6 +114,7 @@ def _page(runtime: Runtime, fragment: bool) -> str:
             "students": students,
             "days": days,
             "names": names,
+            "phone": phone,
             "messages": [_view(m, names) for m in messages],
             "zone": school.zone if school else None,
         }

@@ -118,6 +118,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     "web/checkin_location": {"view": VIEW, "error": None},
     "web/dev_outbox": {
+        "phone": PERSON.phone,
         "students": [PERSON],
         "days": [DAY],
         "names": {},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from messaging.models import SmsConversation
@@ -13,12 +14,23 @@ from workflow.notifications import Expectation
 HELP_INTERVAL = timedelta(hours=1)
 
 
+def lock(session: Session, phone: str, now: datetime) -> SmsConversation:
+    """The number's conversation row, created if need be and locked for this transaction: texts
+    from one number are handled one at a time."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(SmsConversation)
+        .values(phone=phone, context={}, updated_at=now)
+        .on_conflict_do_nothing(index_elements=["phone"])
+    )
+    conversation = session.get(SmsConversation, phone, with_for_update=True, populate_existing=True)
+    assert conversation is not None
+    return conversation
+
+
 def load(session: Session, phone: str, now: datetime) -> SmsConversation:
-    conversation = session.get(SmsConversation, phone, with_for_update=True)
-    if conversation is None:
-        conversation = SmsConversation(phone=phone, context={}, updated_at=now)
-        session.add(conversation)
-    elif conversation.expires_at is not None and conversation.expires_at <= now:
+    conversation = lock(session, phone, now)
+    if conversation.expires_at is not None and conversation.expires_at <= now:
         conversation.state, conversation.context, conversation.expires_at = None, {}, None
     return conversation
 

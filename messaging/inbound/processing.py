@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import logging
 
+from datetime import datetime
+
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from messaging import context, outbox
+from messaging.inbound import conversation as conversations
 from messaging.inbound import email_replies, sms
 from messaging.inbound.outcome import Outcome
 from messaging.models import InboundMessage
@@ -21,6 +25,7 @@ from workflow.base import utcnow
 from workflow.notifications import Kind, Notification
 
 log = logging.getLogger(__name__)
+IM = InboundMessage
 
 
 def process_inbound(*message_ids: int) -> None:
@@ -30,23 +35,41 @@ def process_inbound(*message_ids: int) -> None:
 
 
 def process_one(message_id: int) -> None:
+    """Texts from one number are handled in the order they arrived: the number's conversation is
+    locked first, and any earlier text still waiting is handled before this one."""
     now = utcnow()
     with context.current().sessions.begin() as session:
-        row = session.get(InboundMessage, message_id, with_for_update=True)
-        if row is None or row.status != "received":
+        head = session.execute(select(IM.channel, IM.sender, IM.status).where(IM.id == message_id)).one_or_none()
+        if head is None or head.status != "received":
             return
-        row.attempts += 1
-        try:
-            with session.begin_nested():
-                outcome = _handle(session, row)
-        except DBAPIError:
-            raise
-        except Exception as exc:
-            log.exception("inbound message %s could not be handled", message_id)
-            outcome = Outcome("failed", "error", f"{type(exc).__name__}: {exc}")
-            _apologise(session, row)
-        row.status, row.kind, row.result = outcome.status, outcome.kind, outcome.result[:2000]
-        row.processed_at = now
+        if head.channel == "sms":
+            conversations.lock(session, head.sender, now)
+            rows = session.scalars(
+                select(IM)
+                .where(IM.channel == "sms", IM.sender == head.sender, IM.status == "received", IM.id <= message_id)
+                .order_by(IM.id)
+                .with_for_update()
+            ).all()
+        else:
+            found = session.get(IM, message_id, with_for_update=True)
+            rows = [found] if found is not None and found.status == "received" else []
+        for row in rows:
+            _process(session, row, now)
+
+
+def _process(session: Session, row: InboundMessage, now: datetime) -> None:
+    row.attempts += 1
+    try:
+        with session.begin_nested():
+            outcome = _handle(session, row)
+    except DBAPIError:
+        raise
+    except Exception as exc:
+        log.exception("inbound message %s could not be handled", row.id)
+        outcome = Outcome("failed", "error", f"{type(exc).__name__}: {exc}")
+        _apologise(session, row)
+    row.status, row.kind, row.result = outcome.status, outcome.kind, outcome.result[:2000]
+    row.processed_at = now
 
 
 def _handle(session: Session, row: InboundMessage) -> Outcome:
