@@ -8,10 +8,10 @@ Links in the emails open the real signed-link pages.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 import smtplib
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from fastapi import APIRouter, Request, Response

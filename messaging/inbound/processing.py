@@ -9,7 +9,6 @@ rolls back everything and Dramatiq retries the message.
 from __future__ import annotations
 
 import logging
-
 from datetime import datetime
 
 from sqlalchemy import select
