@@ -135,6 +135,29 @@ def _bodies(message: Message) -> tuple[str | None, str | None]:
     return plain, html
 
 
+_FAILED_LINE = re.compile(r"^\s*<?([^<>\s:@]+@[^<>\s:@]+\.[^<>\s:@]+)>?:\s*$", re.MULTILINE)
+_SMTP_CODE = re.compile(r"(?<![\d.])([45])\d\d(?:[ :-]|$)", re.MULTILINE)
+DAEMON_LOCALS = ("mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon")
+
+
+def _plain_bounce(message: Message, raw_headers: dict[str, str]) -> DeliveryReport | None:
+    """A bounce without a delivery-status part (qmail, Yahoo): "<address>:" lines and an SMTP code
+    in the text before the copy of the message."""
+    sender = parseaddr(raw_headers.get("from", ""))[1].lower()
+    if not sender.startswith(DAEMON_LOCALS):
+        return None
+    plain, _ = _bodies(message)
+    head = (plain or "")[:5000]
+    failed = [a.lower() for a in _FAILED_LINE.findall(head)]
+    if not failed:
+        return None
+    code = _SMTP_CODE.search(head)
+    status = f"{code.group(1)}.0.0" if code else None
+    return DeliveryReport(
+        list(dict.fromkeys(failed)), status, head.strip().splitlines()[0][:500] if head else None, None
+    )
+
+
 def _report(message: Message, raw_headers: dict[str, str]) -> DeliveryReport | None:
     failed = [a.strip().lower() for a in raw_headers.get("x-failed-recipients", "").split(",") if "@" in a]
     status = diagnostic = original = None
@@ -156,7 +179,7 @@ def _report(message: Message, raw_headers: dict[str, str]) -> DeliveryReport | N
         elif kind in ("message/rfc822", "text/rfc822-headers") and original is None:
             original = _original_message_id(part)
     if not is_report and not failed:
-        return None
+        return _plain_bounce(message, raw_headers)
     return DeliveryReport(list(dict.fromkeys(failed)), status, diagnostic, original)
 
 
