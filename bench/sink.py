@@ -1,14 +1,22 @@
 """A minimal SMTP sink in its own process for the benchmarks: it speaks enough SMTP for smtplib
 (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT), accepts every message and keeps nothing, so
-that the benchmark measures Relay rather than the sink. (The tests use aiosmtpd.)
+that the benchmark measures Relay rather than the sink. (The tests use aiosmtpd.) With a log
+file, it writes one JSON line per message: when it arrived and the headers a reply needs.
 
-    python -m bench.sink PORT
+    python -m bench.sink PORT [LOG]
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
+import time
+from email.parser import BytesHeaderParser
+from typing import IO
+
+LOG: IO[str] | None = None
+HEADERS = ("To", "Reply-To", "Message-ID", "References", "Subject", "From", "Date")
 
 
 class SinkProtocol(asyncio.Protocol):
@@ -26,6 +34,11 @@ class SinkProtocol(asyncio.Protocol):
                 end = self.buffer.find(b"\r\n.\r\n")
                 if end < 0:
                     return
+                if LOG is not None:
+                    headers = BytesHeaderParser().parsebytes(self.buffer[2:end].split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n")
+                    record = {"t": time.time(), **{h: str(headers.get(h, "")) for h in HEADERS}}
+                    LOG.write(json.dumps(record) + "\n")
+                    LOG.flush()
                 self.buffer = self.buffer[end + 5 :]
                 self.in_data = False
                 self.transport.write(b"250 2.0.0 accepted\r\n")
@@ -58,4 +71,6 @@ async def main(port: int) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 2:
+        LOG = open(sys.argv[2], "a", encoding="utf-8")  # noqa: SIM115 (open for the life of the process)
     asyncio.run(main(int(sys.argv[1])))

@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from messaging import addresses, context, rendering, tokens
@@ -229,11 +229,16 @@ def hand_off(rows: Iterable[OutboundMessage], now: datetime | None = None) -> in
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT was released: the real commit, and the hand-off, come later
     rows = session.info.pop(_PENDING, None)
     if rows:
-        hand_off(rows)
+        # Rows added inside a savepoint that was rolled back were never written.
+        hand_off([row for row in rows if not inspect(row).transient])
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # only a SAVEPOINT: its rows are dropped at hand-off, the others still stand
     session.info.pop(_PENDING, None)

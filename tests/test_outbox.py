@@ -83,3 +83,20 @@ def test_duplicate_delivery_messages_send_once(backend: dict[str, Any], make_run
         assert len(sink.received) == 1
         with runtime.sessions() as session:
             assert session.get(OutboundMessage, row.id).status == Status.sent  # type: ignore[union-attr]
+
+
+def test_rows_queued_inside_a_savepoint_are_handed_off_only_after_the_real_commit(make_runtime: Any,
+                                                                                   sqlite_url: str) -> None:
+    runtime = make_runtime(database_url=sqlite_url)
+    handed: list[tuple[str, tuple[Any, ...]]] = []
+    runtime.context.enqueue = lambda actor, args, delay: handed.append((actor, args))
+    with runtime.sessions.begin() as session:
+        school = world.school(session)
+        ana = world.person(session, school, Role.coordinator, "Ana", "ana@example.org")
+        with session.begin_nested():
+            [kept] = outbox.queue(session, [_alert(ana, "in a savepoint")])
+        with pytest.raises(Boom), session.begin_nested():
+            outbox.queue(session, [_alert(ana, "rolled back with its savepoint")])
+            raise Boom
+        assert handed == [], "nothing is handed to the broker before the transaction commits"
+    assert handed == [("deliver_email", (kept.id,))]

@@ -47,6 +47,9 @@ class FakeTwilio:
     requests: list[tuple[float, str, str]] = field(default_factory=list)  # (time, method, to)
     script: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     delay_seconds: float = 0.0
+    port: int = 0
+    keep: bool = True  # keep each accepted message (a long benchmark only counts them)
+    count: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -64,7 +67,7 @@ class FakeTwilio:
             def do_GET(self) -> None:
                 fake._get(self)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -151,7 +154,9 @@ class FakeTwilio:
                 form.get("StatusCallback"),
                 formatdate(now, usegmt=True),
             )
-            self.accepted.append(item)
+            self.count += 1
+            if self.keep:
+                self.accepted.append(item)
         self._send(handler, 201, self._resource(item))
 
     def _get(self, handler: BaseHTTPRequestHandler) -> None:
