@@ -25,16 +25,15 @@ import heapq
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time as clock, timedelta
+from datetime import UTC, date, datetime
+from datetime import time as clock
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 import redis
@@ -74,6 +73,7 @@ class Run:
 
 # -- the school network ---------------------------------------------------------------------------
 
+
 def seed(url: str, n: int) -> list[Student]:
     """N students in schools of 300, each with a mentor; placements meet today from now on."""
     engine = create_engine(url)
@@ -85,36 +85,92 @@ def seed(url: str, n: int) -> list[Student]:
     with engine.begin() as conn:
         schools = (n + STUDENTS_PER_SCHOOL - 1) // STUDENTS_PER_SCHOOL
         for s in range(schools):
-            school_id = conn.execute(insert(School).values(
-                name=f"Bench School {s}", timezone=zone, sms_number=f"+1500{s:07d}", country="US", locale="en",
-                pursuit_days=14, pursuer_limit=2, created_at=now).returning(School.id)).scalar_one()
-            conn.execute(insert(Person).values(school_id=school_id, role=Role.coordinator, name=f"Coordinator {s}",
-                                               email=f"coordinator{s}@bench.example", active=True, created_at=now))
+            school_id = conn.execute(
+                insert(School)
+                .values(
+                    name=f"Bench School {s}",
+                    timezone=zone,
+                    sms_number=f"+1500{s:07d}",
+                    country="US",
+                    locale="en",
+                    pursuit_days=14,
+                    pursuer_limit=2,
+                    created_at=now,
+                )
+                .returning(School.id)
+            ).scalar_one()
+            conn.execute(
+                insert(Person).values(
+                    school_id=school_id,
+                    role=Role.coordinator,
+                    name=f"Coordinator {s}",
+                    email=f"coordinator{s}@bench.example",
+                    active=True,
+                    created_at=now,
+                )
+            )
             count = min(STUDENTS_PER_SCHOOL, n - s * STUDENTS_PER_SCHOOL)
-            site_id = conn.execute(insert(Site).values(school_id=school_id, name=f"Site {s}", address="", field="",
-                                                       do_not_solicit=False, created_at=now).returning(Site.id)).scalar_one()
+            site_id = conn.execute(
+                insert(Site)
+                .values(
+                    school_id=school_id, name=f"Site {s}", address="", field="", do_not_solicit=False, created_at=now
+                )
+                .returning(Site.id)
+            ).scalar_one()
             people = []
             for i in range(count):
                 k = s * STUDENTS_PER_SCHOOL + i
-                people.append({"school_id": school_id, "role": Role.student, "name": f"Student {k}",
-                               "email": f"student{k}@bench.example", "phone": f"+1556{k:07d}", "site_id": None})
-                people.append({"school_id": school_id, "role": Role.mentor, "name": f"Mentor {k}",
-                               "email": f"mentor{k}@bench.example", "phone": None, "site_id": site_id})
-            ids = conn.execute(insert(Person).returning(Person.id, Person.role, sort_by_parameter_order=True),
-                               [{**p, "active": True, "created_at": now} for p in people]).all()
+                people.append(
+                    {
+                        "school_id": school_id,
+                        "role": Role.student,
+                        "name": f"Student {k}",
+                        "email": f"student{k}@bench.example",
+                        "phone": f"+1556{k:07d}",
+                        "site_id": None,
+                    }
+                )
+                people.append(
+                    {
+                        "school_id": school_id,
+                        "role": Role.mentor,
+                        "name": f"Mentor {k}",
+                        "email": f"mentor{k}@bench.example",
+                        "phone": None,
+                        "site_id": site_id,
+                    }
+                )
+            ids = conn.execute(
+                insert(Person).returning(Person.id, Person.role, sort_by_parameter_order=True),
+                [{**p, "active": True, "created_at": now} for p in people],
+            ).all()
             pairs = list(zip(ids[0::2], ids[1::2], strict=True))
-            conn.execute(insert(Placement), [
-                {"school_id": school_id, "student_id": st.id, "mentor_id": me.id, "site_id": site_id,
-                 "weekdays": "Mon Tue Wed Thu Fri Sat Sun", "start_time": start, "end_time": clock(23, 59),
-                 "start_date": date(2020, 1, 1), "end_date": date(2100, 1, 1), "status": "active", "created_at": now}
-                for st, me in pairs
-            ])
+            conn.execute(
+                insert(Placement),
+                [
+                    {
+                        "school_id": school_id,
+                        "student_id": st.id,
+                        "mentor_id": me.id,
+                        "site_id": site_id,
+                        "weekdays": "Mon Tue Wed Thu Fri Sat Sun",
+                        "start_time": start,
+                        "end_time": clock(23, 59),
+                        "start_date": date(2020, 1, 1),
+                        "end_date": date(2100, 1, 1),
+                        "status": "active",
+                        "created_at": now,
+                    }
+                    for st, me in pairs
+                ],
+            )
             students += [Student(people[2 * i]["phone"], people[2 * i + 1]["email"]) for i in range(count)]
     engine.dispose()
     return students
 
 
 # -- load --------------------------------------------------------------------------------------------
+
 
 class Webhooks:
     """Signed Twilio webhooks over a pool of keep-alive connections."""
@@ -131,15 +187,23 @@ class Webhooks:
             self.pool.put_nowait(await asyncio.open_connection("127.0.0.1", self.port))
 
     async def text(self, phone: str, body: str) -> None:
-        params = {"MessageSid": f"SM{uuid.uuid4().hex}", "AccountSid": ACCOUNT, "From": phone, "To": "+15005550006",
-                  "Body": body, "NumMedia": "0"}
+        params = {
+            "MessageSid": f"SM{uuid.uuid4().hex}",
+            "AccountSid": ACCOUNT,
+            "From": phone,
+            "To": "+15005550006",
+            "Body": body,
+            "NumMedia": "0",
+        }
         signature = self.validator.compute_signature(f"{PUBLIC}/sms/inbound", params)
         data = urlencode(params).encode()
-        request = (f"POST /sms/inbound HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Twilio-Signature: {signature}\r\n"
-                   f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(data)}\r\n\r\n").encode() + data
+        request = (
+            f"POST /sms/inbound HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Twilio-Signature: {signature}\r\n"
+            f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(data)}\r\n\r\n"
+        ).encode() + data
         reader, writer = await self.pool.get()
         try:
-            for attempt in range(3):
+            for _attempt in range(3):
                 try:
                     status = await self._exchange(reader, writer, request)
                     break
@@ -178,14 +242,20 @@ async def smtp_reply(port: int, record: dict[str, str], body: str) -> None:
                 return int(line[:3])
 
     mentor = record["To"]
-    message = (f"From: {mentor}\r\nTo: {record['Reply-To']}\r\nSubject: Re: {record['Subject']}\r\n"
-               f"Message-ID: <{uuid.uuid4().hex}@mentor.bench.example>\r\nIn-Reply-To: {record['Message-ID']}\r\n"
-               f"References: {record['References']} {record['Message-ID']}\r\nMIME-Version: 1.0\r\n"
-               "Content-Type: text/plain; charset=utf-8\r\n\r\n"
-               f"{body}\r\n\r\nOn {record['Date']} Relay wrote:\r\n> Was the student here?\r\n.\r\n").encode()
+    message = (
+        f"From: {mentor}\r\nTo: {record['Reply-To']}\r\nSubject: Re: {record['Subject']}\r\n"
+        f"Message-ID: <{uuid.uuid4().hex}@mentor.bench.example>\r\nIn-Reply-To: {record['Message-ID']}\r\n"
+        f"References: {record['References']} {record['Message-ID']}\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        f"{body}\r\n\r\nOn {record['Date']} Relay wrote:\r\n> Was the student here?\r\n.\r\n"
+    ).encode()
     await reply()
-    for command in (b"EHLO mentor.bench.example\r\n", f"MAIL FROM:<{mentor}>\r\n".encode(),
-                    f"RCPT TO:<{record['Reply-To']}>\r\n".encode(), b"DATA\r\n"):
+    for command in (
+        b"EHLO mentor.bench.example\r\n",
+        f"MAIL FROM:<{mentor}>\r\n".encode(),
+        f"RCPT TO:<{record['Reply-To']}>\r\n".encode(),
+        b"DATA\r\n",
+    ):
         writer.write(command)
         await reply()
     writer.write(message)
@@ -195,8 +265,15 @@ async def smtp_reply(port: int, record: dict[str, str], body: str) -> None:
     writer.close()
 
 
-async def drive(students: list[Student], web_port: int, smtp_port: int, log: Path, compress: float,
-                connections: int, deadline: float) -> None:
+async def drive(
+    students: list[Student],
+    web_port: int,
+    smtp_port: int,
+    log: Path,
+    compress: float,
+    connections: int,
+    deadline: float,
+) -> None:
     window = REAL_WINDOW / compress
     goals_delay = (10 * 60) / compress  # goals about ten real minutes after arriving
     events: list[tuple[float, int, str, int]] = []
@@ -254,6 +331,7 @@ async def drive(students: list[Student], web_port: int, smtp_port: int, log: Pat
 
 # -- processes ----------------------------------------------------------------------------------------
 
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -271,18 +349,30 @@ def run(n: int, compress: float, workers: int, connections: int, tmp: Path) -> R
     log = tmp / f"sink-{n}.jsonl"
     log.write_text("")
     env = relay_env(
-        database_url=url, redis_url=services.REDIS, redis_namespace=namespace, public_base_url=PUBLIC,
-        http_bind=f"127.0.0.1:{web_port}", smtp_bind=f"127.0.0.1:{smtp_port}", inbound_domain="relay.bench",
-        outbound_smtp_url=f"smtp://127.0.0.1:{sink_port}", twilio_account_sid=ACCOUNT, twilio_auth_token=TOKEN,
-        twilio_from="+15005550006", twilio_api_base=f"http://127.0.0.1:{twilio_port}",
-        sms_segments_per_second=500, quiet_hours="00:00-00:00", log_level="WARNING", worker_threads=8,
+        database_url=url,
+        redis_url=services.REDIS,
+        redis_namespace=namespace,
+        public_base_url=PUBLIC,
+        http_bind=f"127.0.0.1:{web_port}",
+        smtp_bind=f"127.0.0.1:{smtp_port}",
+        inbound_domain="relay.bench",
+        outbound_smtp_url=f"smtp://127.0.0.1:{sink_port}",
+        twilio_account_sid=ACCOUNT,
+        twilio_auth_token=TOKEN,
+        twilio_from="+15005550006",
+        twilio_api_base=f"http://127.0.0.1:{twilio_port}",
+        sms_segments_per_second=500,
+        quiet_hours="00:00-00:00",
+        log_level="WARNING",
+        worker_threads=8,
     )
     env["RELAY_SECRET_KEYS"] = KEYS
     procs: dict[str, subprocess.Popen[bytes]] = {}
 
     def start(name: str, args: list[str], environment: dict[str, str] | None = None) -> None:
-        procs[name] = subprocess.Popen(args, cwd=ROOT, env=environment, stdout=(tmp / f"{name}.log").open("wb"),
-                                       stderr=subprocess.STDOUT)
+        procs[name] = subprocess.Popen(
+            args, cwd=ROOT, env=environment, stdout=(tmp / f"{name}.log").open("wb"), stderr=subprocess.STDOUT
+        )
 
     result = Run(n)
     try:
@@ -303,19 +393,30 @@ def run(n: int, compress: float, workers: int, connections: int, tmp: Path) -> R
         engine = create_engine(url)
         while time.time() < deadline:
             with engine.connect() as conn:
-                result.confirmed = conn.scalar(select(func.count()).select_from(InternshipDay)
-                                               .where(InternshipDay.status == DayStatus.confirmed)) or 0
+                result.confirmed = (
+                    conn.scalar(
+                        select(func.count())
+                        .select_from(InternshipDay)
+                        .where(InternshipDay.status == DayStatus.confirmed)
+                    )
+                    or 0
+                )
             if result.confirmed >= n:
                 break
             time.sleep(1)
         result.elapsed = time.time() - began
         with engine.connect() as conn:
             result.inbound = dict(conn.execute(text("select channel, count(*) from inbound_messages group by 1")).all())
-            result.outbound = dict(conn.execute(text("select channel, count(*) from outbound_messages group by 1")).all())
+            result.outbound = dict(
+                conn.execute(text("select channel, count(*) from outbound_messages group by 1")).all()
+            )
         engine.dispose()
         result.latencies = [s.email_seen - s.checkout_sent for s in students if s.email_seen and s.checkout_sent]
-        result.peak_rss_mb = {name: peak_rss_mb(p.pid) for name, p in procs.items()
-                              if name in ("web", "smtp", "scheduler") or name.startswith("worker")}
+        result.peak_rss_mb = {
+            name: peak_rss_mb(p.pid)
+            for name, p in procs.items()
+            if name in ("web", "smtp", "scheduler") or name.startswith("worker")
+        }
     finally:
         for proc in procs.values():
             proc.terminate()
@@ -348,8 +449,12 @@ def report(r: Run, compress: float) -> dict[str, float]:
     print(f"  check-in arrival rate {rate:.1f}/s (and as many goals, then check-outs)")
     print(f"  CHECKOUT -> mentor email at the sink: p50 {p50:.2f} s, p99 {p99:.2f} s ({len(r.latencies)} measured)")
     print(f"  days confirmed: {r.confirmed} of {r.n}")
-    print(f"  peak memory: {memory:.0f} MB over Relay's processes ("
-          + ", ".join(f"{k} {v:.0f}" for k, v in sorted(r.peak_rss_mb.items())) + ")", flush=True)
+    print(
+        f"  peak memory: {memory:.0f} MB over Relay's processes ("
+        + ", ".join(f"{k} {v:.0f}" for k, v in sorted(r.peak_rss_mb.items()))
+        + ")",
+        flush=True,
+    )
     return {"handled": handled, "p50": p50, "p99": p99, "memory": memory}
 
 
@@ -368,8 +473,12 @@ def main() -> None:
     if len(figures) > 1:
         small, large = min(figures), max(figures)
         print(f"growth from N={small} to N={large} ({large / small:.0f}x students):")
-        for key, label in (("handled", "messages"), ("p50", "p50 latency"), ("p99", "p99 latency"),
-                           ("memory", "peak memory")):
+        for key, label in (
+            ("handled", "messages"),
+            ("p50", "p50 latency"),
+            ("p99", "p99 latency"),
+            ("memory", "peak memory"),
+        ):
             print(f"  {label}: x{figures[large][key] / figures[small][key]:.2f}")
 
 

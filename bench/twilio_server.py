@@ -1,6 +1,6 @@
 """The local Twilio API (tests/support/twilio_api.py) in a process of its own, for benchmarks.
 
-    python -m bench.twilio_server PORT ACCOUNT_SID AUTH_TOKEN
+python -m bench.twilio_server PORT ACCOUNT_SID AUTH_TOKEN
 """
 
 import sys

@@ -93,6 +93,14 @@ class InboundMessage(Base):
     __table_args__ = (
         UniqueConstraint("channel", "provider_id"),
         Index("ix_inbound_status", "status", "received_at"),
+        # A number's texts still waiting, in order (each text is handled after the earlier ones).
+        Index(
+            "ix_inbound_waiting_by_sender",
+            "sender",
+            "id",
+            postgresql_where=text("status = 'received'"),
+            sqlite_where=text("status = 'received'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

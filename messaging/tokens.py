@@ -116,7 +116,7 @@ def encode(claims: TokenClaims, keys: Sequence[str]) -> str:
 
 def decode(token: str, keys: Sequence[str]) -> TokenClaims:
     """Verify the signature and read the claims; expiry is for the caller to judge."""
-    token = token.strip().lower()
+    token = token.strip().rstrip(".,;:!?)'\"").lower()  # punctuation a reader copied along with the link
     if len(token) != TOKEN_CHARS or not set(token) <= TOKEN_ALPHABET:
         raise BadToken("not a Relay token")
     text, sig = token[:PAYLOAD_CHARS], token[PAYLOAD_CHARS:]

@@ -14,7 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
-from messaging.inbound import links, twilio_webhook
+from messaging.inbound import links, student_pages, twilio_webhook
 from relay import dev_outbox, metrics
 from relay.runtime import Runtime
 
@@ -41,6 +41,7 @@ def create_app(
     app.state.runtime = runtime
     app.include_router(twilio_webhook.router)
     app.include_router(links.router)
+    app.include_router(student_pages.router)
     if runtime.settings.demo:
         app.include_router(dev_outbox.router(runtime))
     registry = metrics.registry(runtime.sessions)

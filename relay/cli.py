@@ -129,6 +129,16 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
         runtime.close()
 
 
+def cmd_send_link(settings: Settings, args: argparse.Namespace) -> int:
+    from relay import transfer
+
+    runtime = _runtime(settings)
+    try:
+        return transfer.send_pages_links(runtime, args.emails)
+    finally:
+        runtime.close()
+
+
 def processes_hooks(runtime: Runtime, *, smtp: bool) -> tuple[list[Hook], list[Hook]]:
     """Start-up and shut-down hooks for the async services that share the web app's loop."""
     from relay import services
@@ -161,6 +171,8 @@ def parser() -> argparse.ArgumentParser:
     )
     i.add_argument("kind", choices=IMPORT_KINDS)
     i.add_argument("file", help="a UTF-8 CSV file with a header row")
+    link = sub.add_parser("send-link", help="text students the link to their internship pages")
+    link.add_argument("emails", nargs="+", help="students' email addresses")
     e = sub.add_parser("export", help="export records as CSV or JSON")
     e.add_argument("kind", choices=EXPORT_KINDS)
     e.add_argument("--format", choices=["csv", "json"], default="csv")
@@ -168,8 +180,18 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-IMPORT_KINDS = ["schools", "coordinators", "advisors", "students", "sites", "mentors", "placements"]
-EXPORT_KINDS = ["attendance"]
+IMPORT_KINDS = [
+    "schools",
+    "coordinators",
+    "advisors",
+    "students",
+    "sites",
+    "mentors",
+    "placements",
+    "opportunities",
+    "compliance",
+]
+EXPORT_KINDS = ["attendance", "placements"]
 IMPORT_HELP = """Columns (header names exact; extra columns are ignored; booleans yes/no;
 phones E.164 or national numbers of the school's country). Import in this order:
 
@@ -181,6 +203,10 @@ phones E.164 or national numbers of the school's country). Import in this order:
   mentors       school, name, email, phone (optional), site
   placements    school, student_email, mentor_email, site, days, start_time, end_time,
                 start_date, end_date      (days like "Tue Thu"; times 9:00 or 3:30pm; dates 2026-03-03)
+  opportunities school, site, mentor_email, title, field, capacity, shared_with_region,
+                description (optional)
+  compliance    school, mentor_email, kind (e.g. background_check), status (valid, pending or
+                rejected), expires_on (optional date)
 
 Bad rows are listed with their line numbers, and then nothing is imported."""
 
@@ -194,6 +220,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "db": cmd_db,
     "import": cmd_import,
     "export": cmd_export,
+    "send-link": cmd_send_link,
 }
 
 

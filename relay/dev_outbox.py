@@ -37,7 +37,12 @@ SHOWN = 60
 def linkify(text: str) -> Markup:
     """Plain text with its links clickable, everything else escaped."""
     escaped = str(escape(text))
-    return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))
+
+    def anchor(match: re.Match[str]) -> str:
+        url = match.group(0).rstrip(".,;:!?)")  # a sentence's full stop is not part of the link
+        return f'<a href="{url}">{url}</a>{match.group(0)[len(url) :]}'
+
+    return Markup(_URL.sub(anchor, escaped))
 
 
 def router(runtime: Runtime) -> APIRouter:

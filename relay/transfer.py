@@ -9,11 +9,17 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from messaging import outbox
+from messaging.inbound.actions.placements import pages_link
 from relay.runtime import Runtime
-from workflow import exports, imports
+from workflow import exports, imports, people
 from workflow.base import utcnow
+from workflow.models import Role
 
-EXPORTS = {"attendance": (exports.attendance, exports.ATTENDANCE_FIELDS)}
+EXPORTS = {
+    "attendance": (exports.attendance, exports.ATTENDANCE_FIELDS),
+    "placements": (exports.placements, exports.PLACEMENT_FIELDS),
+}
 
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -58,4 +64,20 @@ def export(runtime: Runtime, kind: str, fmt: str, out: TextIO, *, school: str | 
         writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in records)
+    return 0
+
+
+def send_pages_links(runtime: Runtime, emails: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """A coordinator's request: text these students the link to their pages. The message is queued
+    in the outbox; a running Relay (its workers, or its sweeper) sends it."""
+    with runtime.sessions.begin() as session:
+        students = []
+        for email in emails:
+            found = [p for p in people.by_email(session, email) if p.role == Role.student]
+            if not found:
+                print(f"relay: no student with the email {email}; nothing was sent", file=err)
+                return 1
+            students.append(found[0])
+        outbox.queue(session, [pages_link(student) for student in students])
+    print(f"queued {len(students)} text(s); a running Relay sends them", file=out)
     return 0

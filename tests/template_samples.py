@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 ZONE = ZoneInfo("America/Los_Angeles")
 NOW = datetime(2026, 3, 10, 22, 15, tzinfo=UTC)
 SCHOOL = SimpleNamespace(name="Lincoln High School", locale="en", timezone="America/Los_Angeles", zone=ZONE)
-PERSON = SimpleNamespace(name="Maya Lopez", first_name="Maya", email="maya@example.org", phone="+15555550123")
+PERSON = SimpleNamespace(
+    name="Maya Lopez", first_name="Maya", email="maya@example.org", phone="+15555550123", school_id=1
+)
 
 COMMON: dict[str, Any] = {"school": SCHOOL, "person": PERSON, "zone": ZONE, "now": NOW, "reply_marker": True}
 
@@ -55,7 +57,83 @@ VIEW = SimpleNamespace(
     comment_label="Comments for Maya (optional)",
 )
 
+OPPORTUNITY = SimpleNamespace(
+    id=7,
+    title="Radiology assistant",
+    field="health",
+    capacity=2,
+    description="Help the X-ray team.",
+    school_id=1,
+    site=SimpleNamespace(name=SITE_NAME),
+    mentor=SimpleNamespace(name=MENTOR.name, email=MENTOR.email, phone="+15555550142"),
+    school=SCHOOL,
+)
+REQUEST = SimpleNamespace(
+    id=3,
+    status="pursuing",
+    opportunity=OPPORTUNITY,
+    student=STUDENT,
+    reason=None,
+    pursue_until=NOW,
+    updated_at=NOW,
+    days="Tue Thu",
+    start_time=time(9, 0),
+    end_time=time(15, 0),
+    start_date=date(2026, 3, 3),
+    end_date=date(2026, 5, 29),
+)
+REQUEST_CONTEXT = {
+    "request": REQUEST,
+    "opportunity": OPPORTUNITY,
+    "student": STUDENT,
+    "mentor": MENTOR,
+    "decide_url": LOCATION_URL,
+    "links": {},
+}
+PROSPECT = SimpleNamespace(name="Acme Robotics", address="2 Main St", field="engineering", contact="Jo at the desk")
+STUDENT_PAGE = {"csrf": "x" * 32, "note": "Saved to your favourites.", "status_words": {"pursuing": "Approved"}}
+
 SAMPLES: dict[str, dict[str, Any]] = {
+    "sms/student_link": {"pages_url": LOCATION_URL, "search": "nursing", "ready": False},
+    "sms/request_waiting": {"opportunity": OPPORTUNITY, "site": SITE_NAME, "ahead": 2},
+    "sms/request_offered": {"opportunity": OPPORTUNITY, "site": SITE_NAME},
+    "sms/request_approved": {"opportunity": OPPORTUNITY, "site": SITE_NAME, "mentor": OPPORTUNITY.mentor, "until": NOW},
+    "sms/request_denied": {"opportunity": OPPORTUNITY, "site": SITE_NAME, "reason": "She needs a second reference."},
+    "sms/pursuit_reminder": {"site": SITE_NAME, "until": NOW},
+    "sms/pursuit_ended": {"site": SITE_NAME},
+    "sms/start_denied": {"site": SITE_NAME, "reason": "Please pick days that don't clash with chemistry."},
+    "email/request_decide": {**REQUEST_CONTEXT, "others": [REQUEST], "taken": 1},
+    "email/request_clarify": REQUEST_CONTEXT,
+    "email/pursuit_ended": REQUEST_CONTEXT,
+    "email/start_decide": REQUEST_CONTEXT,
+    "email/start_reminder": REQUEST_CONTEXT,
+    "email/start_escalated": {**REQUEST_CONTEXT, "advisor": MENTOR},
+    "email/start_blocked": {
+        **REQUEST_CONTEXT,
+        "problems": ["Dr. Ruth Chen-Okafor's background check expired on Jan 2"],
+    },
+    "email/start_approved": REQUEST_CONTEXT,
+    "email/mentor_welcome": REQUEST_CONTEXT,
+    "email/placement_started": REQUEST_CONTEXT,
+    "email/prospect_blocked": {"prospect": PROSPECT, "student": STUDENT},
+    "email/prospect_suggested": {"prospect": PROSPECT, "student": STUDENT},
+    "email/answer_refused": {"why": "This request is denied, so it can't be approved.", "subject": "Re: Approve Maya?"},
+    "web/link_button": {
+        "view": SimpleNamespace(title="Hi Maya!", intro="Open your page.", choices=[("open", "Open")]),
+        "error": None,
+    },
+    "web/s_find": {
+        **STUDENT_PAGE,
+        "results": [OPPORTUNITY],
+        "fields": ["health"],
+        "q": "x-ray",
+        "field": "health",
+        "favourites": {7},
+        "wishlist": ["nursing"],
+    },
+    "web/s_requests": {**STUDENT_PAGE, "requests": [REQUEST], "weekdays": ("Mon", "Tue")},
+    "web/s_suggest": STUDENT_PAGE,
+    "web/s_signed_out": {},
     "web/link_action": {"view": VIEW, "error": None},
     "web/link_done": {"outcome": "Thanks: Maya's day is confirmed."},
     "web/link_used": {"outcome": "Confirmed by Dr. Ruth Chen by email.", "used_at": NOW},

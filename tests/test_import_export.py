@@ -18,7 +18,7 @@ from relay import transfer
 from tests.support.processes import relay_env
 from workflow import attendance
 from workflow.imports import parse_days, parse_time
-from workflow.models import Person, Placement, Role, School, Site
+from workflow.models import ComplianceDocument, Opportunity, Person, Placement, Role, School, Site
 from workflow.phones import normalise_phone
 
 FILES = {
@@ -32,6 +32,10 @@ FILES = {
     "Lincoln High,Riverside Clinic,1 River Rd,health,no,37.77,-122.41\n"
     "Lincoln High,Acme Corp,2 Main St,engineering,yes,,\n",
     "mentors": "school,name,email,phone,site\nLincoln High,Ruth Chen,ruth@example.org,,Riverside Clinic\n",
+    "opportunities": "school,site,mentor_email,title,field,capacity,shared_with_region,description\n"
+    "Lincoln High,Riverside Clinic,ruth@example.org,Radiology assistant,health,2,yes,Help the X-ray team\n",
+    "compliance": "school,mentor_email,kind,status,expires_on\nLincoln High,ruth@example.org,background check,valid,"
+    "2027-06-30\n",
     "placements": "school,student_email,mentor_email,site,days,start_time,end_time,start_date,end_date\n"
     "Lincoln High,maya@example.org,ruth@example.org,Riverside Clinic,Tue Thu,9:00,3:00pm,2026-03-03,"
     "2026-05-29\n",
@@ -77,6 +81,21 @@ def test_importing_every_kind_and_again_updates(make_runtime: Any, backend: dict
             "15:00:00",
         )
         assert session.scalars(select(School)).one().sms_number == "+15005550006"
+        opportunity = session.scalars(select(Opportunity)).one()
+        assert (opportunity.title, opportunity.capacity, opportunity.shared_with_region) == (
+            "Radiology assistant",
+            2,
+            True,
+        )
+        document = session.scalars(select(ComplianceDocument)).one()
+        assert (document.kind, document.status, str(document.expires_on)) == ("background_check", "valid", "2027-06-30")
+    out = io.StringIO()
+    transfer.export(runtime, "placements", "csv", out)
+    assert out.getvalue().splitlines() == [
+        "school,student_email,mentor_email,site,days,start_time,end_time,start_date,end_date,status",
+        "Lincoln High,maya@example.org,ruth@example.org,Riverside Clinic,Tue Thu,09:00,15:00,2026-03-03,2026-05-29,"
+        "active",
+    ]
 
 
 def test_bad_rows_are_reported_by_line_and_nothing_is_imported(

@@ -85,8 +85,9 @@ def test_duplicate_delivery_messages_send_once(backend: dict[str, Any], make_run
             assert session.get(OutboundMessage, row.id).status == Status.sent  # type: ignore[union-attr]
 
 
-def test_rows_queued_inside_a_savepoint_are_handed_off_only_after_the_real_commit(make_runtime: Any,
-                                                                                   sqlite_url: str) -> None:
+def test_rows_queued_inside_a_savepoint_are_handed_off_only_after_the_real_commit(
+    make_runtime: Any, sqlite_url: str
+) -> None:
     runtime = make_runtime(database_url=sqlite_url)
     handed: list[tuple[str, tuple[Any, ...]]] = []
     runtime.context.enqueue = lambda actor, args, delay: handed.append((actor, args))

@@ -61,3 +61,41 @@ def attendance(
             "mentor_feedback": day.mentor_feedback,
             "confirmed_via": day.confirmed_via,
         }
+
+
+PLACEMENT_FIELDS = (
+    "school",
+    "student_email",
+    "mentor_email",
+    "site",
+    "days",
+    "start_time",
+    "end_time",
+    "start_date",
+    "end_date",
+    "status",
+)
+
+
+def placements(session: Session, *, school: str | None = None) -> Iterator[dict[str, Any]]:
+    """One row per placement, in the import format (plus its status)."""
+    query = (
+        select(Placement)
+        .join(School, School.id == Placement.school_id)
+        .order_by(School.name, Placement.start_date, Placement.id)
+    )
+    if school:
+        query = query.where(School.name == school)
+    for placement in session.scalars(query):
+        yield {
+            "school": placement.school.name,
+            "student_email": placement.student.email,
+            "mentor_email": placement.mentor.email,
+            "site": placement.site.name,
+            "days": placement.weekdays,
+            "start_time": placement.start_time.strftime("%H:%M"),
+            "end_time": placement.end_time.strftime("%H:%M"),
+            "start_date": placement.start_date.isoformat(),
+            "end_date": placement.end_date.isoformat(),
+            "status": placement.status,
+        }

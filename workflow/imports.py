@@ -18,7 +18,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow import audit
-from workflow.models import WEEKDAYS, Person, Placement, PlacementStatus, Role, School, Site
+from workflow.models import (
+    WEEKDAYS,
+    ComplianceDocument,
+    Opportunity,
+    Person,
+    Placement,
+    PlacementStatus,
+    Role,
+    School,
+    Site,
+)
 from workflow.phones import normalise_phone
 
 
@@ -322,6 +332,72 @@ def _placements(batch: _Batch, row: dict[str, str]) -> None:
     batch.session.flush()
 
 
+def _opportunities(batch: _Batch, row: dict[str, str]) -> None:
+    school = _school(batch, row)
+    site_name = _text(row, "site")
+    site = _site(batch.session, school, site_name)
+    if site is None:
+        raise RowProblem(f"no site named {site_name!r} at {school.name} (import sites first)")
+    mentor_email = _email(row, "mentor_email")
+    assert mentor_email
+    mentor = _person(batch.session, school, Role.mentor, mentor_email)
+    if mentor is None:
+        raise RowProblem(f"no mentor {mentor_email} at {school.name} (import mentors first)")
+    title = _text(row, "title")
+    capacity_text = _text(row, "capacity")
+    if not capacity_text.isdigit() or int(capacity_text) < 1:
+        raise RowProblem(f"capacity must be a whole number of at least 1, not {capacity_text!r}")
+    opportunity = batch.session.scalars(
+        select(Opportunity).where(
+            Opportunity.school_id == school.id,
+            Opportunity.site_id == site.id,
+            func.lower(Opportunity.title) == title.lower(),
+        )
+    ).one_or_none()
+    if opportunity is None:
+        opportunity = Opportunity(school_id=school.id, site_id=site.id, title=title)
+        batch.session.add(opportunity)
+        batch.report.created += 1
+    else:
+        batch.report.updated += 1
+    opportunity.mentor_id = mentor.id
+    opportunity.field = _text(row, "field", required=False, limit=100)
+    opportunity.description = _text(row, "description", required=False, limit=4000)
+    opportunity.capacity = int(capacity_text)
+    opportunity.shared_with_region = _yes_no(row, "shared_with_region")
+    opportunity.active = True
+    batch.session.flush()
+
+
+DOCUMENT_STATUSES = ("valid", "pending", "rejected")
+
+
+def _compliance(batch: _Batch, row: dict[str, str]) -> None:
+    school = _school(batch, row)
+    mentor_email = _email(row, "mentor_email")
+    assert mentor_email
+    mentor = _person(batch.session, school, Role.mentor, mentor_email)
+    if mentor is None:
+        raise RowProblem(f"no mentor {mentor_email} at {school.name} (import mentors first)")
+    kind = _text(row, "kind", limit=48).lower().replace(" ", "_")
+    status = _text(row, "status").lower()
+    if status not in DOCUMENT_STATUSES:
+        raise RowProblem(f"status must be one of {', '.join(DOCUMENT_STATUSES)}, not {status!r}")
+    expires = _text(row, "expires_on", required=False)
+    document = batch.session.scalars(
+        select(ComplianceDocument).where(ComplianceDocument.mentor_id == mentor.id, ComplianceDocument.kind == kind)
+    ).one_or_none()
+    if document is None:
+        document = ComplianceDocument(mentor_id=mentor.id, kind=kind)
+        batch.session.add(document)
+        batch.report.created += 1
+    else:
+        batch.report.updated += 1
+    document.status = status
+    document.expires_on = parse_date(expires) if expires else None
+    batch.session.flush()
+
+
 KINDS: dict[str, Kind] = {
     "schools": Kind(("name", "timezone"), ("region", "sms_number"), _schools),
     "coordinators": Kind(("school", "name", "email"), (), _coordinators),
@@ -334,6 +410,12 @@ KINDS: dict[str, Kind] = {
         (),
         _placements,
     ),
+    "opportunities": Kind(
+        ("school", "site", "mentor_email", "title", "field", "capacity", "shared_with_region"),
+        ("description",),
+        _opportunities,
+    ),
+    "compliance": Kind(("school", "mentor_email", "kind", "status"), ("expires_on",), _compliance),
 }
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from workflow import attendance_jobs
+from workflow import attendance_jobs, requests
 from workflow.notifications import Notification
 
 JobFn = Callable[[Session, datetime], list[Notification]]
@@ -60,5 +60,17 @@ JOBS: list[DomainJob] = [
         "@every 15m",
         attendance_jobs.mentor_weekly_digests,
         "Fridays: one email for a mentor's waiting days",
+    ),
+    DomainJob(
+        "pursuit_windows",
+        "@every 15m",
+        requests.pursuit_jobs,
+        "3 days before a pursuit window ends, a reminder; when it ends, the place goes to the next",
+    ),
+    DomainJob(
+        "start_reminders",
+        "@every 15m",
+        requests.start_reminders,
+        "a start waiting two school days: a reminder, then the coordinator",
     ),
 ]

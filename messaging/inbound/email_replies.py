@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from messaging import addresses, context, outbox, tokens
 from messaging.addresses import Recipient
 from messaging.inbound import bounces, mime
-from messaging.inbound.actions import attendance
+from messaging.inbound.actions import attendance, placements
 from messaging.inbound.auto_replies import Kind, classify
 from messaging.inbound.incoming import IncomingReply, ReplyHandler
 from messaging.inbound.outcome import Outcome
@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 REPLY_HANDLERS: dict[str, ReplyHandler] = {
     "attendance.confirm": attendance.confirm_by_reply,
     "attendance.digest": attendance.digest_by_reply,
+    "request.decide": placements.request_by_reply,
+    "start.decide": placements.start_by_reply,
 }
 
 

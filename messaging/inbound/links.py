@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from messaging import context, outbox, rendering, tokens
-from messaging.inbound.actions import attendance
+from messaging.inbound.actions import attendance, placements
 from messaging.inbound.incoming import LinkAction
 from messaging.models import ActionToken
 from workflow.base import utcnow
@@ -31,6 +31,9 @@ MAX_COMMENT_CHARS = 4000
 LINK_ACTIONS: dict[str, LinkAction] = {
     "attendance.confirm": attendance.ConfirmDay(),
     "checkin.location": attendance.ShareLocation(),
+    "request.decide": placements.DecideRequest(),
+    "start.decide": placements.DecideStart(),
+    "student.pages": placements.OpenStudentPages(),
 }
 
 
@@ -95,10 +98,12 @@ def _act(token: str, form: dict[str, str]) -> Response:
                 error="Please choose one of the options first.",
                 **view.extra,
             )
-        if not tokens.use(session, found.row, via="link", outcome="(in progress)", now=now):
+        reusable = getattr(found.action, "reusable", False)
+        if not reusable and not tokens.use(session, found.row, via="link", outcome="(in progress)", now=now):
             return _page("link_used", school=found.school, outcome=found.row.outcome, used_at=found.row.used_at)
         result = found.action.act(session, found.row, found.person, form, now)
-        found.row.outcome = result.outcome[:500]
+        if not reusable:
+            found.row.outcome = result.outcome[:500]
         outbox.queue(session, result.notifications, now=now)
     if result.redirect:
         response: Response = RedirectResponse(result.redirect, status_code=303)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from messaging import outbox
 from messaging.inbound import conversation as conversations
-from messaging.inbound.actions import attendance
+from messaging.inbound.actions import attendance, placements
 from messaging.inbound.outcome import Outcome
 from messaging.inbound.sms_keywords import Keyword, Parsed, parse
 from messaging.models import InboundMessage, SmsOptOut
@@ -31,6 +31,8 @@ KEYWORD_HANDLERS: dict[Keyword, KeywordHandler] = {
     Keyword.who: lambda session, person, parsed, now: directory.whoami(person),
     Keyword.checkin: attendance.check_in,
     Keyword.checkout: attendance.check_out,
+    Keyword.search: placements.find,
+    Keyword.ready: placements.ready,
 }
 EXPECTATION_HANDLERS: dict[str, ExpectationHandler] = {
     "goals": attendance.goals,

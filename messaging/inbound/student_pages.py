@@ -1,0 +1,266 @@
+"""A student's pages (`/s/...`), opened from the link Relay texts on FIND or READY.
+
+Search opportunities by field and words, save favourites, keep a wishlist of fields, ask for an
+opportunity, suggest a new site, and ask to start an approved one. Mobile first. Every change is
+a POST carrying a form token tied to the session cookie; GET pages change nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from messaging import context, outbox, rendering
+from messaging.inbound import student_session
+from workflow import browsing, requests
+from workflow.base import utcnow
+from workflow.imports import RowProblem, parse_date, parse_days, parse_time
+from workflow.models import InternshipRequest, Person, Role
+from workflow.notifications import Result
+
+router = APIRouter(prefix="/s", include_in_schema=False)
+STATUS_WORDS = {
+    "waiting": "In line: you'll get a text when a place opens",
+    "requested": "Waiting for your coordinator",
+    "denied": "Not approved",
+    "pursuing": "Approved: contact your mentor and set up your start",
+    "expired": "Window ended",
+    "start_requested": "Waiting for your advisor to approve your start",
+    "active": "Started",
+    "withdrawn": "Withdrawn",
+}
+Action = Callable[[Session, Person, dict[str, str], datetime], tuple[str, Result]]
+
+
+def _student(session: Session, cookie: str | None) -> Person | None:
+    student_id = student_session.student_id(cookie)
+    person = session.get(Person, student_id) if student_id else None
+    return person if person is not None and person.role == Role.student and person.active else None
+
+
+def _page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    return HTMLResponse(rendering.render_page(name, {"school": None, "person": None, **values}), status_code=status)
+
+
+def _signed_out() -> HTMLResponse:
+    return _page("s_signed_out", 401)
+
+
+def _view(name: str, cookie: str | None, build: Callable[[Session, Person], dict[str, Any]], note: str) -> Response:
+    with context.current().sessions() as session:
+        student = _student(session, cookie)
+        if student is None:
+            return _signed_out()
+        values = build(session, student)
+        return _page(
+            name,
+            school=student.school,
+            person=student,
+            zone=student.school.zone,
+            note=note,
+            csrf=student_session.form_token(cookie or ""),
+            status_words=STATUS_WORDS,
+            **values,
+        )
+
+
+def _find(q: str, field: str) -> Callable[[Session, Person], dict[str, Any]]:
+    def build(session: Session, student: Person) -> dict[str, Any]:
+        everything = requests.visible_opportunities(session, student)
+        results = requests.visible_opportunities(session, student, field=field, words=q)
+        return {
+            "results": results,
+            "fields": sorted({o.field for o in everything if o.field}),
+            "q": q,
+            "field": field,
+            "favourites": browsing.favourite_ids(session, student),
+            "wishlist": browsing.wishlist(session, student),
+        }
+
+    return build
+
+
+def _requests(session: Session, student: Person) -> dict[str, Any]:
+    return {"requests": requests.requests_of(session, student), "weekdays": ("Mon", "Tue", "Wed", "Thu", "Fri")}
+
+
+def _act(cookie: str | None, form: dict[str, str], action: Action, back: str) -> Response:
+    now = utcnow()
+    if not cookie or not student_session.form_token_ok(cookie, form.get("csrf", "")):
+        return _signed_out()
+    with context.current().sessions.begin() as session:
+        student = _student(session, cookie)
+        if student is None:
+            return _signed_out()
+        try:
+            note, result = action(session, student, form, now)
+        except (requests.Refused, RowProblem) as refused:
+            note, result = str(refused), Result()
+        outbox.queue(session, result.notifications, now=now)
+    separator = "&" if "?" in back else "?"
+    return RedirectResponse(f"{back}{separator}{urlencode({'note': note})}", status_code=303)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    values: dict[str, str] = {}
+    for key, value in form.multi_items():
+        values[key] = f"{values[key]} {value}" if key in values else str(value)[:2000]
+    return values
+
+
+# -- pages -------------------------------------------------------------------------------------------
+
+
+@router.get("/")
+async def find_page(request: Request, q: str = "", field: str = "", note: str = "") -> Response:
+    cookie = request.cookies.get(student_session.COOKIE)
+    return await run_in_threadpool(_view, "s_find", cookie, _find(q[:200], field[:100]), note[:300])
+
+
+@router.get("/requests")
+async def requests_page(request: Request, note: str = "") -> Response:
+    return await run_in_threadpool(
+        _view, "s_requests", request.cookies.get(student_session.COOKIE), _requests, note[:300]
+    )
+
+
+@router.get("/suggest")
+async def suggest_page(request: Request, note: str = "") -> Response:
+    return await run_in_threadpool(
+        _view, "s_suggest", request.cookies.get(student_session.COOKIE), lambda session, student: {}, note[:300]
+    )
+
+
+# -- actions ------------------------------------------------------------------------------------------
+
+
+def _favourite(opportunity_id: int) -> Action:
+    def act(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
+        saved = browsing.toggle_favourite(session, student, opportunity_id, now)
+        return ("Saved to your favourites." if saved else "Removed from your favourites."), Result()
+
+    return act
+
+
+def _request(opportunity_id: int) -> Action:
+    def act(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
+        result = requests.request_opportunity(session, student, opportunity_id, now)
+        waiting = any(n.template == "sms/request_waiting" for n in result.notifications)
+        note = (
+            "It's full right now, so you're in line: we'll text you when a place opens."
+            if waiting
+            else "Sent! Your coordinator will decide, and we'll text you."
+        )
+        return note, result
+
+    return act
+
+
+def _wish(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
+    field = browsing.wish(session, student, form.get("field", ""), now)
+    return f"Added {field} to your wishlist.", Result()
+
+
+def _unwish(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
+    browsing.unwish(session, student, form.get("field", ""), now)
+    return "Removed from your wishlist.", Result()
+
+
+def _suggest(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
+    accepted, result = requests.suggest(
+        session,
+        student,
+        name=form.get("name", ""),
+        address=form.get("address", ""),
+        field=form.get("field", ""),
+        contact=form.get("contact", ""),
+        now=now,
+    )
+    if accepted:
+        return "Thanks! Your coordinator will look into it.", result
+    return (
+        "Thanks for the idea! That business has asked schools not to contact them, so it can't be an "
+        "internship site. Your coordinator knows you suggested it."
+    ), result
+
+
+def _mine(session: Session, student: Person, request_id: int) -> InternshipRequest:
+    request = session.get(InternshipRequest, request_id)
+    if request is None or request.student_id != student.id:
+        raise requests.Refused("That request isn't yours.")
+    return request
+
+
+def _start(request_id: int) -> Action:
+    def act(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
+        request = _mine(session, student, request_id)
+        result = requests.request_start(
+            session,
+            request,
+            student,
+            days=parse_days(form.get("days", "")),
+            start=parse_time(form.get("start_time", "")),
+            end=parse_time(form.get("end_time", "")),
+            first=parse_date(form.get("start_date", "")),
+            last=parse_date(form.get("end_date", "")),
+            now=now,
+        )
+        return "Sent to your advisor. We'll text you when they answer.", result
+
+    return act
+
+
+def _withdraw(request_id: int) -> Action:
+    def act(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
+        result = requests.withdraw(session, _mine(session, student, request_id), student, now)
+        return "Withdrawn.", result
+
+    return act
+
+
+async def _post(request: Request, action: Action, back: str) -> Response:
+    form = await _form(request)
+    return await run_in_threadpool(_act, request.cookies.get(student_session.COOKIE), form, action, back)
+
+
+@router.post("/favourite/{opportunity_id}")
+async def favourite(opportunity_id: int, request: Request) -> Response:
+    return await _post(request, _favourite(opportunity_id), "/s/")
+
+
+@router.post("/request/{opportunity_id}")
+async def ask(opportunity_id: int, request: Request) -> Response:
+    return await _post(request, _request(opportunity_id), "/s/")
+
+
+@router.post("/wishlist")
+async def add_wish(request: Request) -> Response:
+    return await _post(request, _wish, "/s/")
+
+
+@router.post("/wishlist/remove")
+async def remove_wish(request: Request) -> Response:
+    return await _post(request, _unwish, "/s/")
+
+
+@router.post("/suggest")
+async def suggest(request: Request) -> Response:
+    return await _post(request, _suggest, "/s/suggest")
+
+
+@router.post("/start/{request_id}")
+async def start(request_id: int, request: Request) -> Response:
+    return await _post(request, _start(request_id), "/s/requests")
+
+
+@router.post("/withdraw/{request_id}")
+async def withdraw(request_id: int, request: Request) -> Response:
+    return await _post(request, _withdraw(request_id), "/s/requests")

@@ -1,0 +1,83 @@
+"""A student's pages on a phone-sized screen, in a real browser: search, favourite, wishlist,
+request, suggest. Reached the way students reach them: FIND by text, then the texted link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support import browser, services
+from tests.support.processes import relay, relay_env
+from tests.support.waiting import wait_until
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+def test_student_pages_on_a_phone(tmp_path: Path) -> None:
+    shots = browser.artifacts("student-pages")
+    port = services.free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = relay_env(
+        database_url=f"sqlite:///{tmp_path / 'demo.db'}",
+        http_bind=f"127.0.0.1:{port}",
+        smtp_bind=f"127.0.0.1:{services.free_port()}",
+        public_base_url=base,
+        quiet_hours="00:00-00:00",
+    )
+    with relay(["demo"], env, tmp_path / "demo.log"):
+        wait_until(lambda: _up(base), timeout=40, what="relay demo")
+        with browser.chromium(viewport={"width": 1100, "height": 900}) as desk:
+            desk.goto(f"{base}/dev/outbox")
+            desk.select_option("#student", label="Maya Lopez (+15555550101)")
+            desk.fill("#body", "FIND")
+            desk.click("#text-form button[type=submit]")
+            link = desk.locator('article[data-template="sms/student_link"] a').first
+            link.wait_for()
+            url = link.get_attribute("href")
+        assert url and "/l/" in url
+        with browser.chromium(**PHONE) as page:
+            page.goto(url)
+            page.screenshot(path=shots / "1-link.png")
+            page.click("button[name=choice][value=open]")
+            page.wait_for_selector("text=Find an internship")
+            page.screenshot(path=shots / "2-find.png", full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling on a phone"
+
+            page.fill("#q", "x-ray")
+            page.click("#search button[type=submit]")
+            page.wait_for_selector("article[data-title='Radiology assistant']")
+            assert page.locator("article.opportunity").count() == 1
+            card = page.locator("article[data-title='Radiology assistant']")
+            card.locator("form[action^='/s/favourite'] button").click()
+            page.wait_for_selector("text=Saved to your favourites.")
+            assert "Saved" in page.locator("article[data-title='Radiology assistant']").inner_text()
+
+            page.fill("#wish input[name=field]", "Nursing")
+            page.click("#wish button[type=submit]")
+            page.wait_for_selector("text=Added nursing to your wishlist.")
+            assert "nursing" in page.locator("#wishlist").inner_text()
+            page.screenshot(path=shots / "3-favourite-and-wishlist.png", full_page=True)
+
+            page.locator("article[data-title='Radiology assistant'] form[action^='/s/request'] button").click()
+            page.wait_for_selector("text=Sent! Your coordinator will decide")
+            page.goto(f"{base}/s/requests")
+            assert "Waiting for your coordinator" in page.locator("article[data-status=requested]").inner_text()
+            page.screenshot(path=shots / "4-requested.png", full_page=True)
+
+            page.goto(f"{base}/s/suggest")
+            page.fill("#name", "Acme Corp")
+            page.fill("#sfield", "business")
+            page.click("#suggest button[type=submit]")
+            page.wait_for_selector("text=asked schools not to contact them")
+            page.screenshot(path=shots / "5-suggest-refused.png", full_page=True)
+    assert all((shots / name).stat().st_size > 10_000 for name in ("2-find.png", "4-requested.png"))
+
+
+def _up(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False

@@ -1,0 +1,332 @@
+"""Finding and starting an internship, through the front doors: signed webhooks (FIND, READY,
+CHECKIN), the student's pages behind the texted link, and replies over SMTP with smtplib."""
+
+from __future__ import annotations
+
+import html
+import re
+import smtplib
+import threading
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from twilio.request_validator import RequestValidator
+
+from messaging.inbound import student_session
+from messaging.models import OutboundMessage
+from relay import dev_mail
+from relay.jobs import _domain_runner
+from relay.processes import start_worker
+from tests.support import school, servers, services, world
+from tests.support.processes import relay, relay_env
+from tests.support.waiting import wait_until
+from workflow import requests
+from workflow.base import utcnow
+from workflow.models import ComplianceDocument, InternshipRequest, Opportunity, Person, Placement, Role
+
+PUBLIC = "http://relay.test:8000"
+
+
+@dataclass
+class Town:
+    runtime: Any
+    base: str
+    smtp: tuple[str, int]
+    opportunity_id: int
+
+
+@pytest.fixture
+def town(make_runtime: Any, backend: dict[str, Any]) -> Any:
+    runtime = make_runtime(**backend, quiet_hours="00:00-00:00")
+    runtime.extra["workers"] = [start_worker(runtime, threads=4)]
+    with runtime.sessions.begin() as session:
+        lincoln = world.school(session, name="Lincoln High", region="Bay")
+        world.person(session, lincoln, Role.coordinator, "Cora Diaz", "cora@example.org")
+        alan = world.person(session, lincoln, Role.advisor, "Alan Park", "alan@example.org")
+        clinic = school.site(session, lincoln, "Riverside Clinic")
+        school.site(session, lincoln, "Acme Corp", do_not_solicit=True)
+        ruth = world.person(
+            session, lincoln, Role.mentor, "Ruth Chen", "ruth@example.org", phone="+15555550142", site_id=clinic.id
+        )
+        for i, name in enumerate(("Maya Lopez", "Sam Ortiz")):
+            world.person(
+                session,
+                lincoln,
+                Role.student,
+                name,
+                f"{name.split()[0].lower()}@example.org",
+                phone=f"+1555555010{i}",
+                advisor_id=alan.id,
+            )
+        opportunity = Opportunity(
+            school_id=lincoln.id,
+            site_id=clinic.id,
+            mentor_id=ruth.id,
+            title="Radiology assistant",
+            field="health",
+            capacity=1,
+            description="Help the X-ray team.",
+        )
+        session.add_all(
+            [
+                opportunity,
+                ComplianceDocument(
+                    mentor_id=ruth.id,
+                    kind="background_check",
+                    status="valid",
+                    expires_on=date.today() + timedelta(days=300),
+                ),
+            ]
+        )
+        session.flush()
+        opportunity_id = opportunity.id
+    with servers.web(runtime) as base, servers.smtp(runtime) as smtp:
+        yield Town(runtime, base, smtp, opportunity_id)
+
+
+def text(town: Town, phone: str, body: str) -> None:
+    params = {
+        "MessageSid": f"SM{utcnow().timestamp():.6f}{phone}".replace(".", "").replace("+", ""),
+        "From": phone,
+        "To": "+15005550006",
+        "Body": body,
+    }
+    token = town.runtime.context.config.twilio_auth_token
+    signature = RequestValidator(token).compute_signature(f"{PUBLIC}/sms/inbound", params)
+    assert (
+        httpx.post(f"{town.base}/sms/inbound", data=params, headers={"X-Twilio-Signature": signature}).status_code
+        == 200
+    )
+
+
+def sent(town: Town, to: str, template: str, count: int = 1) -> OutboundMessage:
+    def found() -> list[OutboundMessage] | None:
+        with town.runtime.sessions() as session:
+            rows = list(
+                session.scalars(
+                    select(OutboundMessage)
+                    .where(OutboundMessage.to_address == to, OutboundMessage.template == template)
+                    .order_by(OutboundMessage.id)
+                )
+            )
+        return rows if len(rows) >= count else None
+
+    return wait_until(found, timeout=20, what=f"{template} to {to}")[count - 1]
+
+
+def open_pages(town: Town, phone: str, word: str = "FIND", count: int = 1) -> httpx.Client:
+    """Text FIND (or READY), open the texted link, press the button: a browser with the session."""
+    text(town, phone, word)
+    link = re.search(r"http://relay\.test:8000(/l/\w+)", sent(town, phone, "sms/student_link", count).body_text)
+    assert link
+    client = httpx.Client(base_url=town.base)
+    page = client.get(link.group(1))
+    assert page.status_code == 200 and "Open my page" in page.text
+    assert client.post(link.group(1), data={}).status_code == 400, "a blind submit opens nothing"
+    opened = client.post(link.group(1), data={"choice": "open"})
+    assert opened.status_code == 303 and student_session.COOKIE in client.cookies
+    return client
+
+
+def csrf(client: httpx.Client, path: str = "/s/") -> str:
+    found = re.search(r'name="csrf" value="(\w+)"', client.get(path).text)
+    assert found
+    return found.group(1)
+
+
+def reply(town: Town, original: OutboundMessage, sender: str, body: str) -> None:
+    message = dev_mail.gmail_reply(dev_mail.Original.from_row(original), sender=sender, text=body)
+    with smtplib.SMTP(*town.smtp, timeout=10) as client:
+        client.send_message(message, from_addr=sender, to_addrs=[original.reply_to or ""])
+
+
+def status_of(town: Town, student_email: str) -> list[str]:
+    with town.runtime.sessions() as session:
+        return [
+            r.status
+            for r in session.scalars(
+                select(InternshipRequest)
+                .join(InternshipRequest.student)
+                .where(Person.email == student_email)
+                .order_by(InternshipRequest.id)
+            )
+        ]
+
+
+def test_request_approved_by_reply_then_the_window_lapses_and_the_next_student_is_offered(town: Town) -> None:
+    maya = open_pages(town, "+15555550100")
+    assert "Radiology assistant" in maya.get("/s/?q=x-ray").text
+    done = maya.post(f"/s/request/{town.opportunity_id}", data={"csrf": csrf(maya)}, follow_redirects=True)
+    assert "Sent! Your coordinator will decide" in html.unescape(done.text)
+    decide = sent(town, "cora@example.org", "email/request_decide")
+    assert decide.subject == "Approve Maya Lopez for Radiology assistant at Riverside Clinic?"
+    assert "No one else is pursuing Riverside Clinic" in decide.body_text
+    sam = open_pages(town, "+15555550101")
+    waiting = sam.post(f"/s/request/{town.opportunity_id}", data={"csrf": csrf(sam)}, follow_redirects=True)
+    assert "you're in line" in html.unescape(waiting.text) and status_of(town, "sam@example.org") == ["waiting"]
+
+    reply(town, decide, "cora@example.org", "Approved, good luck Maya!")
+    contact = sent(town, "+15555550100", "sms/request_approved")
+    assert "Contact Ruth Chen at Riverside Clinic: ruth@example.org, +15555550142" in contact.body_text
+    assert status_of(town, "maya@example.org") == ["pursuing"]
+
+    _domain_runner(requests.pursuit_jobs)(utcnow() + timedelta(days=12))  # three days left
+    assert "3 days left" in sent(town, "+15555550100", "sms/pursuit_reminder").body_text
+    _domain_runner(requests.pursuit_jobs)(utcnow() + timedelta(days=15))  # the window has ended
+    assert status_of(town, "maya@example.org") == ["expired"]
+    assert "place went back to other students" in sent(town, "+15555550100", "sms/pursuit_ended").body_text
+    assert status_of(town, "sam@example.org") == ["requested"]
+    assert "a place opened at Riverside Clinic" in sent(town, "+15555550101", "sms/request_offered").body_text
+    offered = sent(town, "cora@example.org", "email/request_decide", count=2)
+    assert offered.subject == "Approve Sam Ortiz for Radiology assistant at Riverside Clinic?"
+
+
+def _approved_and_ready(town: Town) -> tuple[httpx.Client, OutboundMessage]:
+    maya = open_pages(town, "+15555550100")
+    maya.post(f"/s/request/{town.opportunity_id}", data={"csrf": csrf(maya)})
+    reply(town, sent(town, "cora@example.org", "email/request_decide"), "cora@example.org", "approve")
+    sent(town, "+15555550100", "sms/request_approved")
+    ready = open_pages(town, "+15555550100", "READY", count=2)
+    page = ready.get("/s/requests")
+    assert "Ask to start" in page.text
+    request_id = re.search(r'action="/s/start/(\d+)"', page.text)
+    assert request_id
+    first = date.today()
+    form = {
+        "csrf": csrf(ready, "/s/requests"),
+        "days": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        "start_time": "00:00",
+        "end_time": "23:59",
+        "start_date": first.isoformat(),
+        "end_date": (first + timedelta(days=60)).isoformat(),
+    }
+    done = ready.post(f"/s/start/{request_id.group(1)}", data=form, follow_redirects=True)
+    assert "Sent to your advisor" in html.unescape(done.text)
+    decide = sent(town, "alan@example.org", "email/start_decide")
+    assert decide.subject == "Approve Maya Lopez's internship at Riverside Clinic?"
+    return ready, decide
+
+
+def test_ready_then_the_advisor_approves_by_reply_and_checkin_works(town: Town) -> None:
+    _, decide = _approved_and_ready(town)
+    reply(town, decide, "alan@example.org", "Approved. Have a great start!")
+    assert "Text CHECKIN when you arrive" in sent(town, "maya@example.org", "email/start_approved").body_text
+    assert sent(town, "ruth@example.org", "email/mentor_welcome").subject.startswith("Maya Lopez starts with you")
+    sent(town, "cora@example.org", "email/placement_started")
+    assert status_of(town, "maya@example.org") == ["active"]
+    with town.runtime.sessions() as session:
+        placement = session.scalars(select(Placement)).one()
+        assert (placement.status, placement.weekdays) == ("active", "Mon Tue Wed Thu Fri Sat Sun")
+    text(town, "+15555550100", "CHECKIN")
+    assert sent(town, "+15555550100", "sms/checkin_ack").body_text.startswith("Checked in at ")
+
+
+def test_the_advisor_denies_with_a_reason_and_the_student_is_told(town: Town) -> None:
+    _, decide = _approved_and_ready(town)
+    reply(town, decide, "alan@example.org", "Deny - please pick days that don't clash with chemistry")
+    told = sent(town, "+15555550100", "sms/start_denied")
+    assert 'They said: "please pick days that don\'t clash with chemistry"' in told.body_text
+    assert status_of(town, "maya@example.org") == ["pursuing"], "the student may ask again"
+
+
+def test_an_expired_background_check_blocks_the_start(town: Town) -> None:
+    with town.runtime.sessions.begin() as session:
+        document = session.scalars(select(ComplianceDocument)).one()
+        document.expires_on = date.today() - timedelta(days=1)
+    _, decide = _approved_and_ready(town)
+    reply(town, decide, "alan@example.org", "Approve")
+    blocked = sent(town, "alan@example.org", "email/start_blocked")
+    assert "Ruth Chen's background check expired on" in blocked.body_text
+    sent(town, "cora@example.org", "email/start_blocked")
+    assert status_of(town, "maya@example.org") == ["start_requested"]
+    with town.runtime.sessions() as session:
+        assert session.scalars(select(Placement)).first() is None
+
+
+def test_a_do_not_solicit_suggestion_is_refused_kindly_and_the_coordinator_told(town: Town) -> None:
+    maya = open_pages(town, "+15555550100")
+    done = maya.post(
+        "/s/suggest",
+        data={"csrf": csrf(maya, "/s/suggest"), "name": "ACME corp.", "field": "tech"},
+        follow_redirects=True,
+    )
+    assert "asked schools not to contact them" in html.unescape(done.text).replace("&#39;", "'")
+    notice = sent(town, "cora@example.org", "email/prospect_blocked")
+    assert notice.subject == "Maya Lopez suggested ACME corp., which asked not to be contacted"
+    ok = maya.post("/s/suggest", data={"csrf": csrf(maya, "/s/suggest"), "name": "Bayview Vet"}, follow_redirects=True)
+    assert "Your coordinator will look into it" in html.unescape(ok.text)
+    sent(town, "cora@example.org", "email/prospect_suggested")
+
+
+def test_student_pages_need_the_session_and_the_form_token(town: Town) -> None:
+    stranger = httpx.Client(base_url=town.base)
+    assert stranger.get("/s/").status_code == 401
+    maya = open_pages(town, "+15555550100")
+    forged = maya.post(f"/s/request/{town.opportunity_id}", data={"csrf": "0" * 32})
+    assert forged.status_code == 401 and status_of(town, "maya@example.org") == []
+
+
+def test_two_requests_racing_for_the_last_place_from_two_processes(
+    make_runtime: Any, postgres_url: str, redis_url: str, namespace: str, tmp_path: Path
+) -> None:
+    runtime = make_runtime(database_url=postgres_url, redis_url=redis_url, redis_namespace=namespace)
+    with runtime.sessions.begin() as session:
+        lincoln = world.school(session, name="Lincoln High")
+        clinic = school.site(session, lincoln, "Riverside Clinic")
+        ruth = world.person(session, lincoln, Role.mentor, "Ruth Chen", "ruth@example.org", site_id=clinic.id)
+        students = [
+            world.person(session, lincoln, Role.student, f"S{i}", f"s{i}@example.org", phone=f"+155500000{i}")
+            for i in range(2)
+        ]
+        opportunity = Opportunity(
+            school_id=lincoln.id, site_id=clinic.id, mentor_id=ruth.id, title="Last place", capacity=1
+        )
+        session.add(opportunity)
+        session.flush()
+        ids, opportunity_id = [s.id for s in students], opportunity.id
+    ports = [services.free_port(), services.free_port()]
+    envs = [
+        relay_env(database_url=postgres_url, redis_url=redis_url, redis_namespace=namespace, http_bind=f"127.0.0.1:{p}")
+        for p in ports
+    ]
+    with relay(["web"], envs[0], tmp_path / "a.log"), relay(["web"], envs[1], tmp_path / "b.log"):
+        for port in ports:
+            wait_until(lambda port=port: _up(port), timeout=30, what=f"relay web on {port}")
+        for _ in range(3):  # several rounds, so the race is really run
+            barrier, answers = threading.Barrier(2), []
+
+            def ask(i: int, barrier: threading.Barrier = barrier, answers: list[int] = answers) -> None:
+                cookie = student_session.session_value(ids[i])
+                barrier.wait()
+                answers.append(
+                    httpx.post(
+                        f"http://127.0.0.1:{ports[i]}/s/request/{opportunity_id}",
+                        data={"csrf": student_session.form_token(cookie)},
+                        cookies={student_session.COOKIE: cookie},
+                        timeout=10,
+                    ).status_code
+                )
+
+            threads = [threading.Thread(target=ask, args=(i,)) for i in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert answers == [303, 303]
+            with runtime.sessions.begin() as session:
+                statuses = sorted(r.status for r in session.scalars(select(InternshipRequest)))
+                assert statuses == ["requested", "waiting"], "exactly one wins the last place"
+                for request in session.scalars(select(InternshipRequest)):
+                    session.delete(request)
+
+
+def _up(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
