@@ -25,6 +25,8 @@ from messaging.inbound.mime import parse
 REPO = Path(__file__).resolve().parent.parent
 SHARED_CORPORA = REPO.parent / "shared" / "corpora"
 FIXTURES = REPO / "tests" / "fixtures" / "replies"
+# Written later by someone who never saw the parser, and never used to tune it: an honest check.
+HOLDOUT = REPO / "tests" / "fixtures" / "replies_holdout"
 TALON_HTML_REPLY = "Hi. I am fine.\n\nThanks,\nAlex"
 
 Convention = Literal["text", "with_signature"]
@@ -99,11 +101,11 @@ def talon_html(root: Path | None = None) -> Corpus:
     return Corpus("talon-html", "with_signature", "ignore", cases)
 
 
-def fixtures(folder: Path | None = None) -> Corpus:
+def fixtures(folder: Path | None = None, name: str = "fixtures") -> Corpus:
     """Our own replies; only kind "reply" has an expected new text and intent."""
     folder = folder or FIXTURES
     if not folder.is_dir():
-        return Corpus("fixtures", "text", "collapse", [], missing=f"{folder} not found")
+        return Corpus(name, "text", "collapse", [], missing=f"{folder} not found")
     cases = []
     for path in sorted(folder.glob("*.json")):
         eml = path.with_suffix(".eml")
@@ -121,7 +123,7 @@ def fixtures(folder: Path | None = None) -> Corpus:
                 meta=meta,
             )
         )
-    return Corpus("fixtures", "text", "collapse", cases)
+    return Corpus(name, "text", "collapse", cases)
 
 
 PUBLIC: dict[str, Callable[[], Corpus]] = {

@@ -122,7 +122,10 @@ _HEDGES = _phrases(
     "otherwise|unless|only if|as long as|provided that|on condition|depends|depending|half day|half-day|"
     "no se|no estoy seguro|no estoy segura|no lo se|je ne sais pas|je sais pas|pas sur|pas sure|"
     "weiss nicht|weiß nicht|keine ahnung|nicht sicher|nao sei|nao tenho certeza|solo si|seulement si|nur wenn|"
-    "so lange|sauf si|a menos que|a no ser que|desde que"
+    "so lange|sauf si|a menos que|a no ser que|desde que|"
+    # second thoughts: "Approve - wait, actually hold off"
+    "hold off|hold on|on second thought|on second thoughts|scratch that|never mind|nevermind|wait actually|"
+    "actually wait|espera|attendez|warte"
 )
 # Doubt about the answer itself: only right after a leading answer ("Yes, I think so", "No,
 # probably not"), or anywhere when there is none ("She was here I think").
