@@ -122,10 +122,13 @@ _HEDGES = _phrases(
     "otherwise|unless|only if|as long as|provided that|on condition|depends|depending|half day|half-day|"
     "no se|no estoy seguro|no estoy segura|no lo se|je ne sais pas|je sais pas|pas sur|pas sure|"
     "weiss nicht|weiß nicht|keine ahnung|nicht sicher|nao sei|nao tenho certeza|solo si|seulement si|nur wenn|"
-    "so lange|sauf si|a menos que|a no ser que|desde que|"
-    # second thoughts: "Approve - wait, actually hold off"
+    "so lange|sauf si|a menos que|a no ser que|desde que"
+)
+# Second thoughts take an answer back, even a sentence later: "Approve - wait, actually hold off",
+# "Yes. Scratch that, she left before lunch".
+_RETRACTIONS = _phrases(
     "hold off|hold on|on second thought|on second thoughts|scratch that|never mind|nevermind|wait actually|"
-    "actually wait|espera|attendez|warte"
+    "actually wait|actually no|ignore that|ignore my last|disregard|espera|attendez|warte"
 )
 # Doubt about the answer itself: only right after a leading answer ("Yes, I think so", "No,
 # probably not"), or anywhere when there is none ("She was here I think").
@@ -367,13 +370,15 @@ def classify(text: str, purpose: Purpose) -> Intent:
         yes, no = _signals(folded[:sentence_end], purpose)  # from the start: "No vino" is negated
         if _doubtful(first, purpose) or (no if kind in ("yes", "approve") else yes):
             return unclear  # "Yes, she called in sick", "No, I'm not sure she came"
+        if _RETRACTIONS.search(" ".join(_sentences(folded, SCAN_SENTENCES))):
+            return unclear  # "Yes. Scratch that, she left before lunch"
         bare_negation = folded[start:end] in _BARE_NEGATIONS and folded[end : end + 2].strip().isalpha()
         return Intent(kind, _feedback(body, start if bare_negation else end))
     scope = " ".join(_sentences(folded, SCAN_SENTENCES))
     if "?" in scope or _QUESTION_START.match(first.lstrip()) or _SOFT_HEDGES.search(first):
         return unclear  # "Which student?", "She was here until noon. Does that count?"
     yes, no = _signals(scope, purpose)
-    if _doubtful(scope, purpose) or bool(yes) == bool(no):
+    if _doubtful(scope, purpose) or _RETRACTIONS.search(scope) or bool(yes) == bool(no):
         return unclear
     if purpose == "attendance":
         return Intent("yes" if yes else "no", _feedback(body, _start(folded)))
