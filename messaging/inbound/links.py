@@ -10,6 +10,7 @@ to do next.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -43,35 +44,40 @@ def _page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
 
 
 @dataclass
-class _Found:
-    claims: tokens.TokenClaims | None = None
-    row: ActionToken | None = None
-    action: LinkAction | None = None
-    person: Person | None = None
-    school: School | None = None
+class _Open:
+    """A link that may still be acted on: its signature holds, it is unused and in date."""
+
+    claims: tokens.TokenClaims
+    row: ActionToken
+    action: LinkAction
+    person: Person | None
+    school: School | None
 
 
-def _find(session: Session, token: str) -> _Found:
-    cfg = context.current().config
+def _open(session: Session, token: str, now: datetime) -> _Open | HTMLResponse:
+    """The link behind a token, or the friendly page that says why it cannot be used."""
     try:
-        claims, row = tokens.load(session, token, cfg.signing_keys)
+        claims, row = tokens.load(session, token, context.current().config.signing_keys)
     except tokens.BadToken:
-        return _Found()
+        return _page("link_invalid", 404)
+    action = LINK_ACTIONS.get(claims.purpose)
+    if action is None:
+        return _page("link_invalid", 404)
     person = session.get(Person, row.person_id) if row.person_id else None
     school = session.get(School, person.school_id) if person else None
-    return _Found(claims, row, LINK_ACTIONS.get(claims.purpose), person, school)
+    if row.used_at is not None:
+        return _page("link_used", school=school, outcome=row.outcome, used_at=row.used_at)
+    if claims.expired(now):
+        return _page("link_expired", 410, school=school, person=person)
+    return _Open(claims, row, action, person, school)
 
 
 def _show(token: str) -> HTMLResponse:
     now = utcnow()
     with context.current().sessions() as session:
-        found = _find(session, token)
-        if found.row is None or found.action is None or found.claims is None:
-            return _page("link_invalid", 404)
-        if found.row.used_at is not None:
-            return _page("link_used", school=found.school, outcome=found.row.outcome, used_at=found.row.used_at)
-        if found.claims.expired(now):
-            return _page("link_expired", 410, school=found.school, person=found.person)
+        found = _open(session, token, now)
+        if isinstance(found, HTMLResponse):
+            return found
         view = found.action.describe(session, found.row, found.person, now)
         return _page(view.template, school=found.school, person=found.person, view=view, error=None, **view.extra)
 
@@ -79,13 +85,9 @@ def _show(token: str) -> HTMLResponse:
 def _act(token: str, form: dict[str, str]) -> Response:
     now = utcnow()
     with context.current().sessions.begin() as session:
-        found = _find(session, token)
-        if found.row is None or found.action is None or found.claims is None:
-            return _page("link_invalid", 404)
-        if found.row.used_at is not None:
-            return _page("link_used", school=found.school, outcome=found.row.outcome, used_at=found.row.used_at)
-        if found.claims.expired(now):
-            return _page("link_expired", 410, school=found.school, person=found.person)
+        found = _open(session, token, now)
+        if isinstance(found, HTMLResponse):
+            return found
         view = found.action.describe(session, found.row, found.person, now)
         choice = form.get("choice", "")
         if view.choices and choice not in {value for value, _ in view.choices}:

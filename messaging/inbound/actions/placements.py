@@ -4,6 +4,7 @@ coordinator's and advisor's replies and pages, and the link that opens a student
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,23 @@ from workflow.models import InternshipRequest, Person, Role
 from workflow.notifications import Kind, Link, Notification, Result
 
 PAGES_TTL = timedelta(days=7)
+
+
+class Decide(Protocol):
+    """`requests.decide_request` or `requests.decide_start`."""
+
+    def __call__(
+        self,
+        session: Session,
+        request: InternshipRequest,
+        decider: Person,
+        /,
+        *,
+        approve: bool | None,
+        reason: str,
+        via: str,
+        now: datetime,
+    ) -> Result: ...
 
 
 def pages_link(student: Person, *, search: str = "", ready: bool = False) -> Notification:
@@ -53,30 +71,25 @@ def _decision(text: str) -> tuple[bool | None, str]:
     return {"approve": True, "deny": False}.get(intent.kind), intent.feedback
 
 
-def request_by_reply(session: Session, reply: IncomingReply, now: datetime) -> Result:
+def _decide_by_reply(session: Session, reply: IncomingReply, now: datetime, decide: Decide) -> Result:
     request = session.get(InternshipRequest, reply.token.object_id)
     if request is None:
         return Result(summary="request gone")
     approve, reason = _decision(reply.text)
     try:
-        return requests.decide_request(
-            session, request, reply.person, approve=approve, reason=reason, via="email", now=now
-        )
+        return decide(session, request, reply.person, approve=approve, reason=reason, via="email", now=now)
     except requests.Refused as refused:
         return _refused_by_email(reply, str(refused))
+
+
+def request_by_reply(session: Session, reply: IncomingReply, now: datetime) -> Result:
+    """The coordinator's answer to a student's request."""
+    return _decide_by_reply(session, reply, now, requests.decide_request)
 
 
 def start_by_reply(session: Session, reply: IncomingReply, now: datetime) -> Result:
-    request = session.get(InternshipRequest, reply.token.object_id)
-    if request is None:
-        return Result(summary="request gone")
-    approve, reason = _decision(reply.text)
-    try:
-        return requests.decide_start(
-            session, request, reply.person, approve=approve, reason=reason, via="email", now=now
-        )
-    except requests.Refused as refused:
-        return _refused_by_email(reply, str(refused))
+    """The advisor's answer to a student's ready-to-start request."""
+    return _decide_by_reply(session, reply, now, requests.decide_start)
 
 
 def _refused_by_email(reply: IncomingReply, why: str) -> Result:
