@@ -9,11 +9,15 @@ from typing import Any
 
 import redis
 from fastapi import FastAPI, Response
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import HTMLResponse, JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
 
+from messaging import rendering
 from messaging.inbound import links, student_pages, twilio_webhook
 from relay import dev_outbox, metrics
 from relay.runtime import Runtime
@@ -45,6 +49,8 @@ def create_app(
     if runtime.settings.demo:
         app.include_router(dev_outbox.router(runtime))
     registry = metrics.registry(runtime.sessions)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _server_error)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -62,6 +68,25 @@ def create_app(
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+def _wants_page(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """People who open a wrong address in a browser get a page saying what to do; programs get JSON."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404 and _wants_page(request):
+        return HTMLResponse(rendering.render_page("not_found", {"school": None}), status_code=404)
+    return await http_exception_handler(request, exc)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """The last resort (Starlette logs the exception): a plain apology, never a traceback."""
+    if _wants_page(request):
+        return HTMLResponse(rendering.render_page("error", {"school": None}), status_code=500)
+    return JSONResponse({"detail": "internal error"}, status_code=500)
 
 
 def _readiness(runtime: Runtime) -> dict[str, str]:

@@ -139,6 +139,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "web/link_used": {"outcome": "Confirmed by Dr. Ruth Chen by email.", "used_at": NOW},
     "web/link_expired": {},
     "web/link_invalid": {},
+    "web/not_found": {},
+    "web/error": {},
     "email/message_failed": {
         "channel": "email",
         "address": "mentor@example.org",

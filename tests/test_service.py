@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import httpx
 import psycopg
 from fastapi.testclient import TestClient
 
-from messaging import outbox
+from messaging import outbox, tokens
 from relay import migrate
 from relay.app import create_app
 from relay.processes import start_worker
@@ -84,6 +85,28 @@ def test_readiness_fails_when_the_database_is_unreachable(make_runtime: Any, tmp
     runtime = make_runtime(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none")
     response = TestClient(create_app(runtime)).get("/readyz")
     assert response.status_code == 503 and response.json()["database"].startswith("unreachable")
+
+
+BROWSER = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+def test_a_wrong_address_gets_a_page_for_people_and_json_for_programs(make_runtime: Any) -> None:
+    client = TestClient(create_app(make_runtime()))
+    page = client.get("/nowhere", headers=BROWSER)
+    assert page.status_code == 404 and "There's no page here" in page.text
+    assert client.get("/nowhere").json() == {"detail": "Not Found"}
+    assert client.post("/healthz").status_code == 405
+
+
+def test_an_unexpected_error_gets_an_apology_not_a_traceback(make_runtime: Any) -> None:
+    runtime = make_runtime(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    claims = tokens.TokenClaims("attendance.confirm", 1, 1, 1, datetime.now(UTC) + timedelta(days=1))
+    link = "/l/" + tokens.encode(claims, runtime.settings.signing_keys)  # well signed; the database is down
+    client = TestClient(create_app(runtime), raise_server_exceptions=False)
+    page = client.get(link, headers=BROWSER)
+    assert page.status_code == 500 and "Something went wrong on our side" in page.text
+    assert "Traceback" not in page.text and "psycopg" not in page.text
+    assert client.get(link).json() == {"detail": "internal error"}
 
 
 def test_relay_serve_runs_every_part_in_one_process(tmp_path: Path) -> None:
