@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as clock
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import redis
@@ -117,7 +118,7 @@ def seed(url: str, n: int) -> list[Student]:
                 )
                 .returning(Site.id)
             ).scalar_one()
-            people = []
+            people: list[dict[str, Any]] = []  # rows of parameters for one INSERT
             for i in range(count):
                 k = s * STUDENTS_PER_SCHOOL + i
                 people.append(

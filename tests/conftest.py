@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
 from relay import migrate
 from relay.runtime import Runtime, build
@@ -67,9 +68,9 @@ def namespace() -> Iterator[str]:
     ns = f"relaytest-{uuid.uuid4().hex[:10]}"
     yield ns
     try:
-        client = services.redis.Redis.from_url(services.REDIS, socket_connect_timeout=1)
+        client = redis.Redis.from_url(services.REDIS, socket_connect_timeout=1)
         services.delete_namespace(client, ns)
-    except services.redis.RedisError:
+    except redis.RedisError:
         pass
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from messaging.models import OutboundMessage
 from relay import dev_mail as mail
+from relay.runtime import Runtime
 from tests.support import inbound, school, servers
 from tests.support.school import STUDENT_PHONE
 from workflow.base import utcnow
@@ -28,14 +29,14 @@ def place(runtime: Any) -> school.SchoolWorld:
     return school.build(runtime)
 
 
-def _day(runtime: Any) -> InternshipDay:
+def _day(runtime: Runtime) -> InternshipDay:
     with runtime.sessions() as session:
         day = session.scalars(select(InternshipDay).order_by(InternshipDay.id.desc())).first()
         assert day is not None
         return day
 
 
-def _texts(runtime: Any) -> list[str]:
+def _texts(runtime: Runtime) -> list[str]:
     return [m.body_text for m in inbound.sent(runtime, STUDENT_PHONE)]
 
 
@@ -168,7 +169,7 @@ def test_two_placements_today_ask_which_one(runtime: Any, place: Any) -> None:
     assert inbound.sms(runtime, STUDENT_PHONE, "2").kind == "choice"
     day = _day(runtime)
     with runtime.sessions() as session:
-        assert session.get(Site, session.get(Placement, day.placement_id).site_id).name == "Lincoln Park Vet"  # type: ignore[union-attr]
+        assert session.get_one(Site, session.get_one(Placement, day.placement_id).site_id).name == "Lincoln Park Vet"
     assert day.status == DayStatus.open and "at Lincoln Park Vet" in _texts(runtime)[-1]
 
 
@@ -185,7 +186,7 @@ def test_no_placement_and_checkout_without_checkin(runtime: Any, place: Any) -> 
     inbound.sms(runtime, STUDENT_PHONE, "checkout")
     assert _texts(runtime)[-1].startswith("We don't have a check-in for you today")
     with runtime.sessions.begin() as session:
-        session.get(Placement, place.placement_id).status = "ended"  # type: ignore[union-attr]
+        session.get_one(Placement, place.placement_id).status = "ended"
     inbound.sms(runtime, STUDENT_PHONE, "checkin")
     assert _texts(runtime)[-1].startswith("You don't have an active internship in Relay yet")
 
@@ -237,13 +238,13 @@ def test_a_digest_reply_answers_several_days(runtime: Any, place: Any) -> None:
     ]
 
 
-def _checked_out_again(runtime: Any) -> None:
+def _checked_out_again(runtime: Runtime) -> None:
     """A day in the past, checked out and waiting (days before today, so each is its own)."""
     from workflow import attendance
 
     with runtime.sessions.begin() as session:
         count = len(list(session.scalars(select(InternshipDay))))
-        student = session.get(Placement, 1).student  # type: ignore[union-attr]
+        student = session.get_one(Placement, 1).student
         local_now = utcnow().astimezone(student.school.zone)
         out = (local_now - timedelta(days=count + 1)).replace(hour=15, minute=0)
         attendance.check_in(session, student, out - timedelta(hours=6))

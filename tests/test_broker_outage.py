@@ -9,6 +9,7 @@ from typing import Any
 from messaging import outbox
 from messaging.models import OutboundMessage, Status
 from relay.processes import make_scheduler, start_worker
+from relay.runtime import Runtime
 from tests.support import world
 from tests.support.services import private_redis
 from tests.support.smtp_sink import SmtpSink
@@ -56,7 +57,7 @@ def test_message_committed_while_the_broker_is_down_is_delivered_after_it_return
                     ],
                 )
             with runtime.sessions() as session:
-                assert session.get(OutboundMessage, row.id).status == Status.queued  # type: ignore[union-attr]
+                assert session.get_one(OutboundMessage, row.id).status == Status.queued
             assert sink.received == []
 
             redis_server.start()  # an empty Redis: the lost enqueue is not in it
@@ -71,6 +72,6 @@ def test_message_committed_while_the_broker_is_down_is_delivered_after_it_return
             scheduler.join(5)
 
 
-def _status(runtime: Any, message_id: int) -> str:
+def _status(runtime: Runtime, message_id: int) -> str:
     with runtime.sessions() as session:
-        return session.get(OutboundMessage, message_id).status  # type: ignore[union-attr]
+        return session.get_one(OutboundMessage, message_id).status

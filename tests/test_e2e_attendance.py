@@ -26,7 +26,7 @@ import redis
 from twilio.request_validator import RequestValidator
 
 from relay import dev_mail, migrate
-from relay.runtime import build
+from relay.runtime import Runtime, build
 from tests.conftest import test_settings
 from tests.support import school, services
 from tests.support.processes import ROOT, RelayProcess, relay_env
@@ -46,7 +46,7 @@ class Stack:
     twilio: FakeTwilio
     sink: SmtpSink
     env: dict[str, str]
-    runtime: Any
+    runtime: Runtime
     tmp: Path
 
 
@@ -186,7 +186,8 @@ def export(stack: Stack, student_email: str) -> dict[str, Any]:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    [day] = [d for d in json.loads(result.stdout) if d["student_email"] == student_email]
+    days: list[dict[str, Any]] = json.loads(result.stdout)
+    [day] = [d for d in days if d["student_email"] == student_email]
     return day
 
 

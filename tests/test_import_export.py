@@ -18,7 +18,7 @@ from relay import transfer
 from tests.support.processes import relay_env
 from workflow import attendance
 from workflow.imports import parse_days, parse_time
-from workflow.models import ComplianceDocument, Opportunity, Person, Placement, Role, School, Site
+from workflow.models import ComplianceDocument, InternshipDay, Opportunity, Person, Placement, Role, School, Site
 from workflow.phones import normalise_phone
 
 FILES = {
@@ -143,7 +143,7 @@ def test_export_attendance_as_json_and_csv(make_runtime: Any, sqlite_url: str, t
         attendance.check_in(session, maya, tuesday)
         attendance.record_goals(session, maya, 1, "X-rays", tuesday)
         attendance.check_out(session, maya, tuesday + timedelta(hours=6, minutes=3))
-        day = session.get(attendance.InternshipDay, 1)
+        day = session.get(InternshipDay, 1)
         attendance.answer_day(
             session, day, ruth, present=True, feedback="Great day", via="email", now=tuesday + timedelta(hours=7)
         )

@@ -11,8 +11,10 @@ from sqlalchemy import select
 
 from messaging import addresses, outbox, tokens
 from messaging.inbound import email_replies, processing, sms, store
-from messaging.inbound.email_replies import IncomingReply
+from messaging.inbound.incoming import IncomingReply
+from messaging.inbound.sms_keywords import Keyword
 from messaging.models import BouncedAddress, InboundMessage, OutboundMessage, SmsOptOut, Status
+from relay.runtime import Runtime
 from tests.conftest import TEST_KEYS
 from tests.support import world
 from workflow.models import Role
@@ -21,7 +23,7 @@ from workflow.notifications import Kind, Notification, Result
 STUDENT_PHONE = "+15555550100"
 
 
-def _sms(runtime: Any, body: str, sid: str, phone: str = STUDENT_PHONE) -> InboundMessage:
+def _sms(runtime: Runtime, body: str, sid: str, phone: str = STUDENT_PHONE) -> InboundMessage:
     with runtime.context.single_statements() as connection:
         row_id, _ = store.store(
             connection,
@@ -38,7 +40,9 @@ def _sms(runtime: Any, body: str, sid: str, phone: str = STUDENT_PHONE) -> Inbou
         return row
 
 
-def _email(runtime: Any, raw: bytes, rcpt: str, mail_from: str = "ruth@example.org", key: str = "m1") -> InboundMessage:
+def _email(
+    runtime: Runtime, raw: bytes, rcpt: str, mail_from: str = "ruth@example.org", key: str = "m1"
+) -> InboundMessage:
     with runtime.context.single_statements() as connection:
         row_id, _ = store.store(
             connection,
@@ -56,7 +60,7 @@ def _email(runtime: Any, raw: bytes, rcpt: str, mail_from: str = "ruth@example.o
         return row
 
 
-def _sent(runtime: Any, to: str) -> list[OutboundMessage]:
+def _sent(runtime: Runtime, to: str) -> list[OutboundMessage]:
     with runtime.sessions() as session:
         return list(
             session.scalars(
@@ -103,7 +107,7 @@ def test_stop_is_recorded_nothing_is_sent_after_it_and_start_undoes_it(school_ru
     assert _sms(runtime, "STOP", "SMs").kind == "opt_out"
     assert _sent(runtime, STUDENT_PHONE) == [], "Twilio answers STOP itself; Relay stays silent"
     with runtime.sessions() as session:
-        assert session.get(SmsOptOut, STUDENT_PHONE).opted_out  # type: ignore[union-attr]
+        assert session.get_one(SmsOptOut, STUDENT_PHONE).opted_out
     ignored = _sms(runtime, "HELP", "SMa")
     assert (ignored.status, ignored.kind) == ("ignored", "opted_out")
     assert _sent(runtime, STUDENT_PHONE) == []
@@ -118,7 +122,7 @@ def test_a_handler_that_breaks_leaves_the_row_failed_and_the_texter_answered(
     def broken(*args: Any) -> Result:
         raise RuntimeError("bug")
 
-    monkeypatch.setitem(sms.KEYWORD_HANDLERS, sms.Keyword.who, broken)
+    monkeypatch.setitem(sms.KEYWORD_HANDLERS, Keyword.who, broken)
     row = _sms(school_runtime, "who", "SMbug")
     assert (row.status, row.kind) == ("failed", "error") and "RuntimeError: bug" in (row.result or "")
     assert "Sorry, Relay couldn't handle that message" in _sent(school_runtime, STUDENT_PHONE)[0].body_text
@@ -258,7 +262,7 @@ def test_a_bounce_marks_the_message_blocks_the_address_and_tells_the_coordinator
     row = _email(runtime, dsn, bounce_to, mail_from="", key="dsn1")
     assert (row.status, row.kind) == ("processed", "bounce")
     with runtime.sessions() as session:
-        assert session.get(OutboundMessage, original.id).status == Status.bounced  # type: ignore[union-attr]
+        assert session.get_one(OutboundMessage, original.id).status == Status.bounced
         assert session.get(BouncedAddress, "ruth@example.org") is not None
     alert = _sent(runtime, "cora@example.org")
     assert [m.subject for m in alert] == ["Could not reach Ruth Chen"]

@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, select
 from messaging.inbound import auto_replies, mime, processing, sms_keywords, store
 from messaging.inbound.reply_text import split_reply
 from messaging.models import InboundMessage, OutboundMessage, SmsConversation, SmsOptOut
+from relay.runtime import Runtime
 from tests.support import world
 from workflow.models import Role
 
@@ -111,7 +112,7 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Any:
     built.close()
 
 
-def _process(runtime: Any, **values: Any) -> InboundMessage:
+def _process(runtime: Runtime, **values: Any) -> InboundMessage:
     with runtime.context.single_statements() as connection:
         row_id, new = store.store(connection, provider_id=f"p{next(COUNTER)}", **values)
     assert new

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from messaging import outbox
 from messaging.models import OutboundMessage, Status
 from relay.processes import start_worker
+from relay.runtime import Runtime
 from tests.support import world
 from tests.support.smtp_sink import SmtpSink
 from tests.support.waiting import wait_until
@@ -37,7 +39,7 @@ def _alert(to: Any, about: str) -> Notification:
 
 
 def test_rolled_back_message_is_never_sent_and_committed_one_is_sent_once(
-    backend: dict[str, Any], make_runtime: Any
+    backend: dict[str, Any], make_runtime: Callable[..., Runtime]
 ) -> None:
     with SmtpSink() as sink:
         runtime = make_runtime(**backend, outbound_smtp_url=sink.url)
@@ -55,7 +57,7 @@ def test_rolled_back_message_is_never_sent_and_committed_one_is_sent_once(
 
         def sent() -> bool:
             with runtime.sessions() as session:
-                return session.get(OutboundMessage, kept.id).status == Status.sent  # type: ignore[union-attr]
+                return session.get_one(OutboundMessage, kept.id).status == Status.sent
 
         wait_until(sent, what="the committed message to be sent")
         # Give any stray delivery time to show up before counting.
@@ -82,7 +84,7 @@ def test_duplicate_delivery_messages_send_once(backend: dict[str, Any], make_run
         runtime.broker.join("email", timeout=20_000)
         assert len(sink.received) == 1
         with runtime.sessions() as session:
-            assert session.get(OutboundMessage, row.id).status == Status.sent  # type: ignore[union-attr]
+            assert session.get_one(OutboundMessage, row.id).status == Status.sent
 
 
 def test_rows_queued_inside_a_savepoint_are_handed_off_only_after_the_real_commit(

@@ -3,6 +3,7 @@ CHECKIN), the student's pages behind the texted link, and replies over SMTP with
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import smtplib
@@ -22,6 +23,7 @@ from messaging.models import OutboundMessage
 from relay import dev_mail
 from relay.jobs import _domain_runner
 from relay.processes import start_worker
+from relay.runtime import Runtime
 from tests.support import school, servers, services, world
 from tests.support.processes import relay, relay_env
 from tests.support.waiting import wait_until
@@ -34,7 +36,7 @@ PUBLIC = "http://relay.test:8000"
 
 @dataclass
 class Town:
-    runtime: Any
+    runtime: Runtime
     base: str
     smtp: tuple[str, int]
     opportunity_id: int
@@ -216,7 +218,8 @@ def test_ready_then_the_advisor_approves_by_reply_and_checkin_works(town: Town) 
     _, decide = _approved_and_ready(town)
     reply(town, decide, "alan@example.org", "Approved. Have a great start!")
     assert "Text CHECKIN when you arrive" in sent(town, "maya@example.org", "email/start_approved").body_text
-    assert sent(town, "ruth@example.org", "email/mentor_welcome").subject.startswith("Maya Lopez starts with you")
+    subject = sent(town, "ruth@example.org", "email/mentor_welcome").subject
+    assert subject is not None and subject.startswith("Maya Lopez starts with you")
     sent(town, "cora@example.org", "email/placement_started")
     assert status_of(town, "maya@example.org") == ["active"]
     with town.runtime.sessions() as session:
@@ -296,9 +299,10 @@ def test_two_requests_racing_for_the_last_place_from_two_processes(
     ]
     with relay(["web"], envs[0], tmp_path / "a.log"), relay(["web"], envs[1], tmp_path / "b.log"):
         for port in ports:
-            wait_until(lambda port=port: _up(port), timeout=30, what=f"relay web on {port}")
+            wait_until(functools.partial(_up, port), timeout=30, what=f"relay web on {port}")
         for _ in range(3):  # several rounds, so the race is really run
-            barrier, answers = threading.Barrier(2), []
+            barrier = threading.Barrier(2)
+            answers: list[int] = []
 
             def ask(i: int, barrier: threading.Barrier = barrier, answers: list[int] = answers) -> None:
                 cookie = student_session.session_value(ids[i])

@@ -21,7 +21,8 @@ def _fired(client: redis.Redis, namespace: str) -> list[tuple[str, datetime, str
     """Every run_job message waiting in the jobs queue: (job, tick, fired_by, enqueued at)."""
     raw = client.hgetall(f"{namespace}:jobs.msgs")
     fired = []
-    for data in raw.values():  # type: ignore[union-attr]
+    for data in raw.values():
+        assert isinstance(data, bytes)  # redis types values as bytes | str; without decode_responses they are bytes
         message = dramatiq.Message.decode(data)
         job, tick, fired_by = message.args
         fired.append((job, datetime.fromisoformat(tick), fired_by, message.message_timestamp / 1000))

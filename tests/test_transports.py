@@ -66,7 +66,7 @@ def test_smtp_transient_failures_retry_and_permanent_ones_do_not(backend: dict[s
             school = world.school(session)
             world.person(session, school, Role.coordinator, "Cora Coordinator", "cora@example.org")
             people = [world.person(session, school, Role.advisor, f"P{i}", a) for i, a in enumerate(addresses)]
-            outbox.queue(session, [_email(p, p.email) for p in people])
+            outbox.queue(session, [_email(p, a) for p, a in zip(people, addresses, strict=True)])
         runtime.extra["workers"] = [start_worker(runtime, threads=4)]
         rows = _wait_finished(runtime, [*addresses, "cora@example.org"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from messaging.models import InboundMessage, OutboundMessage, Status
+from relay.runtime import Runtime
 from tests.support import servers, world
 from workflow.base import utcnow
 from workflow.models import Role
@@ -43,13 +45,13 @@ def _post(
     return httpx.post(base + path, data=params, headers={"X-Twilio-Signature": sig}, timeout=10)
 
 
-def _runtime(make_runtime: Any, backend: dict[str, Any]) -> Any:
+def _runtime(make_runtime: Callable[..., Runtime], backend: dict[str, Any]) -> Runtime:
     return make_runtime(
         **backend, twilio_account_sid="AC" + "0" * 32, twilio_auth_token=TOKEN, twilio_from="+15005550006"
     )
 
 
-def _inbound(runtime: Any) -> list[InboundMessage]:
+def _inbound(runtime: Runtime) -> list[InboundMessage]:
     with runtime.sessions() as session:
         return list(session.scalars(select(InboundMessage).where(InboundMessage.channel == "sms")))
 
@@ -119,7 +121,7 @@ def test_status_callbacks_out_of_order_never_move_a_final_status_back(
 
     def status() -> str:
         with runtime.sessions() as session:
-            return session.get(OutboundMessage, message_id).status  # type: ignore[union-attr]
+            return session.get_one(OutboundMessage, message_id).status
 
     path = f"/sms/status?m={message_id}"
     with servers.web(runtime) as base:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
 from sqlalchemy import select
 
 from messaging.inbound import processing, store
 from messaging.models import InboundMessage, OutboundMessage
+from relay.runtime import Runtime
 
 _ids = itertools.count(1)
 
 
-def sms(runtime: Any, phone: str, body: str) -> InboundMessage:
+def sms(runtime: Runtime, phone: str, body: str) -> InboundMessage:
     sid = f"SM{next(_ids):032d}"
     with runtime.context.single_statements() as connection:
         row_id, _ = store.store(
@@ -28,7 +28,7 @@ def sms(runtime: Any, phone: str, body: str) -> InboundMessage:
     return _row(runtime, row_id)
 
 
-def email(runtime: Any, raw: bytes, rcpt: str, mail_from: str) -> InboundMessage:
+def email(runtime: Runtime, raw: bytes, rcpt: str, mail_from: str) -> InboundMessage:
     with runtime.context.single_statements() as connection:
         row_id, _ = store.store(
             connection,
@@ -43,14 +43,14 @@ def email(runtime: Any, raw: bytes, rcpt: str, mail_from: str) -> InboundMessage
     return _row(runtime, row_id)
 
 
-def _row(runtime: Any, row_id: int) -> InboundMessage:
+def _row(runtime: Runtime, row_id: int) -> InboundMessage:
     with runtime.sessions() as session:
         row = session.get(InboundMessage, row_id)
         assert row is not None
         return row
 
 
-def sent(runtime: Any, to: str) -> list[OutboundMessage]:
+def sent(runtime: Runtime, to: str) -> list[OutboundMessage]:
     with runtime.sessions() as session:
         return list(
             session.scalars(

@@ -14,6 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import redis
+from psycopg import sql
 
 REQUIRED = os.environ.get("RELAY_REQUIRE_SERVICES") == "1"
 POSTGRES_ADMIN = os.environ.get("RELAY_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -43,14 +44,14 @@ def sqlalchemy_url(database: str) -> str:
 def create_database(template: str | None = None) -> str:
     name = f"relay_t_{uuid.uuid4().hex[:12]}"
     with postgres_admin() as conn:
-        suffix = f" TEMPLATE {template}" if template else ""
-        conn.execute(f'CREATE DATABASE "{name}"{suffix}')  # type: ignore[arg-type]
+        suffix = sql.SQL(" TEMPLATE {}").format(sql.Identifier(template)) if template else sql.SQL("")
+        conn.execute(sql.SQL("CREATE DATABASE {}{}").format(sql.Identifier(name), suffix))
     return name
 
 
 def drop_database(name: str) -> None:
     with postgres_admin() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def redis_client() -> redis.Redis:

@@ -82,6 +82,7 @@ class FakeTwilio:
     @property
     def base_url(self) -> str:
         host, port = self.server.server_address[:2]
+        assert isinstance(host, str)  # typed str | bytes for any AF_INET server; ours was bound to a str
         return f"http://{host}:{port}"
 
     def to(self, number: str) -> list[Accepted]:

@@ -10,8 +10,9 @@ T = TypeVar("T")
 
 
 def wait_until(
-    predicate: Callable[[], T], *, timeout: float = 20.0, interval: float = 0.05, what: str = "condition"
+    predicate: Callable[[], T | None], *, timeout: float = 20.0, interval: float = 0.05, what: str = "condition"
 ) -> T:
+    """The predicate's first truthy value (None, False, an empty list: not yet); AssertionError after timeout."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
