@@ -7,66 +7,18 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from messaging import addresses, outbox, tokens
-from messaging.inbound import email_replies, processing, sms, store
+from messaging.inbound import email_replies, sms
 from messaging.inbound.incoming import IncomingReply
 from messaging.inbound.sms_keywords import Keyword
-from messaging.models import BouncedAddress, InboundMessage, OutboundMessage, SmsOptOut, Status
-from relay.runtime import Runtime
+from messaging.models import BouncedAddress, OutboundMessage, SmsOptOut, Status
 from tests.conftest import TEST_KEYS
-from tests.support import world
+from tests.support import inbound, world
 from workflow.models import Role
 from workflow.notifications import Kind, Notification, Result
 
 STUDENT_PHONE = "+15555550100"
-
-
-def _sms(runtime: Runtime, body: str, sid: str, phone: str = STUDENT_PHONE) -> InboundMessage:
-    with runtime.context.single_statements() as connection:
-        row_id, _ = store.store(
-            connection,
-            channel="sms",
-            provider_id=sid,
-            sender=phone,
-            recipient="+15005550006",
-            payload={"From": phone, "Body": body, "MessageSid": sid},
-        )
-    processing.process_inbound(row_id)
-    with runtime.sessions() as session:
-        row = session.get(InboundMessage, row_id)
-        assert row is not None
-        return row
-
-
-def _email(
-    runtime: Runtime, raw: bytes, rcpt: str, mail_from: str = "ruth@example.org", key: str = "m1"
-) -> InboundMessage:
-    with runtime.context.single_statements() as connection:
-        row_id, _ = store.store(
-            connection,
-            channel="email",
-            provider_id=key,
-            sender=mail_from,
-            recipient=rcpt,
-            raw=raw,
-            payload={"rcpt_tos": [rcpt], "mail_from": mail_from},
-        )
-    processing.process_inbound(row_id)
-    with runtime.sessions() as session:
-        row = session.get(InboundMessage, row_id)
-        assert row is not None
-        return row
-
-
-def _sent(runtime: Runtime, to: str) -> list[OutboundMessage]:
-    with runtime.sessions() as session:
-        return list(
-            session.scalars(
-                select(OutboundMessage).where(OutboundMessage.to_address == to).order_by(OutboundMessage.id)
-            )
-        )
 
 
 @pytest.fixture
@@ -82,38 +34,38 @@ def school_runtime(make_runtime: Any, sqlite_url: str) -> Any:
 
 def test_help_who_and_unknown_numbers(school_runtime: Any) -> None:
     runtime = school_runtime
-    assert _sms(runtime, "HELP", "SM1").kind == "help"
-    assert _sms(runtime, "who am i", "SM2").kind == "who"
-    texts = [m.body_text for m in _sent(runtime, STUDENT_PHONE)]
+    assert inbound.sms(runtime, STUDENT_PHONE, "HELP").kind == "help"
+    assert inbound.sms(runtime, STUDENT_PHONE, "who am i").kind == "who"
+    texts = [m.body_text for m in inbound.sent(runtime, STUDENT_PHONE)]
     assert texts[0].startswith("Relay for Lincoln High: text CHECKIN when you arrive")
     assert texts[1].startswith("Relay knows this number as Maya Lopez, student at Lincoln High.")
-    stranger = _sms(runtime, "hello?", "SM3", phone="+15555550999")
+    stranger = inbound.sms(runtime, "+15555550999", "hello?")
     assert (stranger.status, stranger.kind) == ("processed", "unknown_number")
-    assert "We don't know this number yet" in _sent(runtime, "+15555550999")[0].body_text
+    assert "We don't know this number yet" in inbound.sent(runtime, "+15555550999")[0].body_text
 
 
 def test_repeated_unknown_text_gets_help_once_an_hour(school_runtime: Any) -> None:
     runtime = school_runtime
     for i in range(4):
-        row = _sms(runtime, f"what is this {i}", f"SMx{i}")
+        row = inbound.sms(runtime, STUDENT_PHONE, f"what is this {i}")
         assert row.status == "processed" and row.kind == "not_understood"
-    assert len(_sent(runtime, STUDENT_PHONE)) == 1
-    assert _sms(runtime, "HELP", "SMh").kind == "help"  # asking for help is always answered
-    assert len(_sent(runtime, STUDENT_PHONE)) == 2
+    assert len(inbound.sent(runtime, STUDENT_PHONE)) == 1
+    assert inbound.sms(runtime, STUDENT_PHONE, "HELP").kind == "help"  # asking for help is always answered
+    assert len(inbound.sent(runtime, STUDENT_PHONE)) == 2
 
 
 def test_stop_is_recorded_nothing_is_sent_after_it_and_start_undoes_it(school_runtime: Any) -> None:
     runtime = school_runtime
-    assert _sms(runtime, "STOP", "SMs").kind == "opt_out"
-    assert _sent(runtime, STUDENT_PHONE) == [], "Twilio answers STOP itself; Relay stays silent"
+    assert inbound.sms(runtime, STUDENT_PHONE, "STOP").kind == "opt_out"
+    assert inbound.sent(runtime, STUDENT_PHONE) == [], "Twilio answers STOP itself; Relay stays silent"
     with runtime.sessions() as session:
         assert session.get_one(SmsOptOut, STUDENT_PHONE).opted_out
-    ignored = _sms(runtime, "HELP", "SMa")
+    ignored = inbound.sms(runtime, STUDENT_PHONE, "HELP")
     assert (ignored.status, ignored.kind) == ("ignored", "opted_out")
-    assert _sent(runtime, STUDENT_PHONE) == []
-    assert _sms(runtime, "START", "SMb").kind == "opt_in"
-    assert _sms(runtime, "HELP", "SMc").kind == "help"
-    assert len(_sent(runtime, STUDENT_PHONE)) == 1
+    assert inbound.sent(runtime, STUDENT_PHONE) == []
+    assert inbound.sms(runtime, STUDENT_PHONE, "START").kind == "opt_in"
+    assert inbound.sms(runtime, STUDENT_PHONE, "HELP").kind == "help"
+    assert len(inbound.sent(runtime, STUDENT_PHONE)) == 1
 
 
 def test_a_handler_that_breaks_leaves_the_row_failed_and_the_texter_answered(
@@ -123,9 +75,9 @@ def test_a_handler_that_breaks_leaves_the_row_failed_and_the_texter_answered(
         raise RuntimeError("bug")
 
     monkeypatch.setitem(sms.KEYWORD_HANDLERS, Keyword.who, broken)
-    row = _sms(school_runtime, "who", "SMbug")
+    row = inbound.sms(school_runtime, STUDENT_PHONE, "who")
     assert (row.status, row.kind) == ("failed", "error") and "RuntimeError: bug" in (row.result or "")
-    assert "Sorry, Relay couldn't handle that message" in _sent(school_runtime, STUDENT_PHONE)[0].body_text
+    assert "Sorry, Relay couldn't handle that message" in inbound.sent(school_runtime, STUDENT_PHONE)[0].body_text
 
 
 # -- email ------------------------------------------------------------------------------------
@@ -184,7 +136,9 @@ def test_a_reply_from_the_recipient_reaches_its_handler_with_the_new_text(
     school_runtime: Any, replies: list[IncomingReply]
 ) -> None:
     token = _token(school_runtime)
-    row = _email(school_runtime, _reply(token), addresses.reply_address(token, "relay.test"))
+    row = inbound.email(
+        school_runtime, _reply(token), addresses.reply_address(token, "relay.test"), mail_from="ruth@example.org"
+    )
     assert (row.status, row.kind) == ("processed", "attendance.confirm")
     assert [r.text for r in replies] == ["Yes, great day."]
     assert replies[0].person.email == "ruth@example.org"
@@ -194,7 +148,9 @@ def test_a_reply_that_lost_its_token_is_matched_by_in_reply_to(
     school_runtime: Any, replies: list[IncomingReply]
 ) -> None:
     token = _token(school_runtime)
-    row = _email(school_runtime, _reply(token, to="relay@relay.test"), "relay@relay.test")
+    row = inbound.email(
+        school_runtime, _reply(token, to="relay@relay.test"), "relay@relay.test", mail_from="ruth@example.org"
+    )
     assert row.kind == "attendance.confirm" and len(replies) == 1
 
 
@@ -203,9 +159,11 @@ def test_a_reply_from_another_address_changes_nothing_and_the_recipient_is_told(
 ) -> None:
     token = _token(school_runtime)
     raw = _reply(token, sender="Someone <someone@example.net>")
-    row = _email(school_runtime, raw, addresses.reply_address(token, "relay.test"), mail_from="someone@example.net")
+    row = inbound.email(
+        school_runtime, raw, addresses.reply_address(token, "relay.test"), mail_from="someone@example.net"
+    )
     assert (row.status, row.kind) == ("processed", "sender_mismatch") and replies == []
-    [notice] = _sent(school_runtime, "ruth@example.org")
+    [notice] = inbound.sent(school_runtime, "ruth@example.org")
     assert notice.subject == "A reply from someone@example.net was not applied"
 
 
@@ -219,23 +177,23 @@ def test_auto_replies_and_loops_are_never_answers(school_runtime: Any, replies: 
         ({"Subject": "Abwesenheitsnotiz: Re: Please confirm"}, "auto_reply"),
         ({"X-Relay-Message": "12"}, "loop"),
     ]
-    for i, (headers, kind) in enumerate(cases):
+    for headers, kind in cases:
         raw = _reply(token, headers={k: v for k, v in headers.items() if k != "Subject"})
         if "Subject" in headers:
             raw = raw.replace(b"Subject: Re: Please confirm Maya's day", f"Subject: {headers['Subject']}".encode())
-        row = _email(school_runtime, raw, rcpt, key=f"auto{i}")
+        row = inbound.email(school_runtime, raw, rcpt)
         assert (row.status, row.kind) == ("ignored", kind), headers
     assert replies == []
-    assert _sent(school_runtime, "ruth@example.org") == []
+    assert inbound.sent(school_runtime, "ruth@example.org") == []
 
 
 def test_an_expired_token_gets_one_explanation_a_day(school_runtime: Any, replies: list[IncomingReply]) -> None:
     token = _token(school_runtime, ttl=timedelta(seconds=-5))
     rcpt = addresses.reply_address(token, "relay.test")
-    for i in range(3):
-        row = _email(school_runtime, _reply(token), rcpt, key=f"late{i}")
+    for _ in range(3):
+        row = inbound.email(school_runtime, _reply(token), rcpt)
         assert row.kind == "expired"
-    [notice] = _sent(school_runtime, "ruth@example.org")
+    [notice] = inbound.sent(school_runtime, "ruth@example.org")
     assert notice.subject == "Your reply arrived too late to use" and replies == []
 
 
@@ -259,12 +217,12 @@ def test_a_bounce_marks_the_message_blocks_the_address_and_tells_the_coordinator
         b"Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\n--b--\r\n"
     )
     bounce_to = addresses.bounce_address(original.id, TEST_KEYS, "relay.test")
-    row = _email(runtime, dsn, bounce_to, mail_from="", key="dsn1")
+    row = inbound.email(runtime, dsn, bounce_to, mail_from="")
     assert (row.status, row.kind) == ("processed", "bounce")
     with runtime.sessions() as session:
         assert session.get_one(OutboundMessage, original.id).status == Status.bounced
         assert session.get(BouncedAddress, "ruth@example.org") is not None
-    alert = _sent(runtime, "cora@example.org")
+    alert = inbound.sent(runtime, "cora@example.org")
     assert [m.subject for m in alert] == ["Could not reach Ruth Chen"]
     with runtime.sessions.begin() as session:  # nothing more goes to the bounced address
         ruth = world.person(

@@ -28,7 +28,7 @@ def sms(runtime: Runtime, phone: str, body: str) -> InboundMessage:
     return _row(runtime, row_id)
 
 
-def email(runtime: Runtime, raw: bytes, rcpt: str, mail_from: str) -> InboundMessage:
+def email(runtime: Runtime, raw: bytes, rcpt: str, mail_from: str = "ruth@example.org") -> InboundMessage:
     with runtime.context.single_statements() as connection:
         row_id, _ = store.store(
             connection,
