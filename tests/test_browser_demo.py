@@ -4,29 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.support import browser, services
-from tests.support.processes import relay, relay_env
-from tests.support.waiting import wait_until
+from tests.support import browser, processes
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_demo_loop_in_a_browser(tmp_path: Path) -> None:
     shots = browser.artifacts("demo")
-    port = services.free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = relay_env(
-        database_url=f"sqlite:///{tmp_path / 'demo.db'}",
-        http_bind=f"127.0.0.1:{port}",
-        smtp_bind=f"127.0.0.1:{services.free_port()}",
-        public_base_url=base,
-        quiet_hours="00:00-00:00",
-    )
-    with relay(["demo"], env, tmp_path / "demo.log") as demo:
-        wait_until(lambda: _up(base), timeout=40, what="relay demo")
+    with processes.demo(tmp_path) as (base, demo):
         assert "/dev/outbox" in demo.output()
         with browser.chromium(viewport={"width": 1100, "height": 900}) as page:
             page.goto(f"{base}/dev/outbox")
@@ -54,10 +41,3 @@ def test_the_demo_loop_in_a_browser(tmp_path: Path) -> None:
             page.wait_for_selector('article[data-template="sms/day_confirmed"]')
             page.screenshot(path=shots / "5-outbox-after.png", full_page=True)
     assert all((shots / f).stat().st_size > 10_000 for f in ("1-outbox.png", "4-confirmed.png"))
-
-
-def _up(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.support import browser, services
-from tests.support.processes import relay, relay_env
-from tests.support.waiting import wait_until
+from tests.support import browser, processes
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -18,17 +15,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 
 def test_student_pages_on_a_phone(tmp_path: Path) -> None:
     shots = browser.artifacts("student-pages")
-    port = services.free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = relay_env(
-        database_url=f"sqlite:///{tmp_path / 'demo.db'}",
-        http_bind=f"127.0.0.1:{port}",
-        smtp_bind=f"127.0.0.1:{services.free_port()}",
-        public_base_url=base,
-        quiet_hours="00:00-00:00",
-    )
-    with relay(["demo"], env, tmp_path / "demo.log"):
-        wait_until(lambda: _up(base), timeout=40, what="relay demo")
+    with processes.demo(tmp_path) as (base, _):
         with browser.chromium(viewport={"width": 1100, "height": 900}) as desk:
             desk.goto(f"{base}/dev/outbox")
             desk.select_option("#student", label="Maya Lopez (+15555550101)")
@@ -74,10 +61,3 @@ def test_student_pages_on_a_phone(tmp_path: Path) -> None:
             page.wait_for_selector("text=asked schools not to contact them")
             page.screenshot(path=shots / "5-suggest-refused.png", full_page=True)
     assert all((shots / name).stat().st_size > 10_000 for name in ("2-find.png", "4-requested.png"))
-
-
-def _up(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False

@@ -29,7 +29,7 @@ from relay import dev_mail, migrate
 from relay.runtime import Runtime, build
 from tests.conftest import test_settings
 from tests.support import school, services
-from tests.support.processes import ROOT, RelayProcess, relay_env
+from tests.support.processes import ROOT, RelayProcess, relay_env, web_up
 from tests.support.smtp_sink import Received, SmtpSink
 from tests.support.twilio_api import FakeTwilio
 from tests.support.waiting import wait_until
@@ -82,7 +82,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             for part in ("web", "smtp", "worker"):
                 processes.append(RelayProcess([part], env, tmp / f"{part}.log"))
             base = f"http://127.0.0.1:{web_port}"
-            wait_until(lambda: _up(base), timeout=30, what="relay web")
+            wait_until(lambda: web_up(base), timeout=30, what="relay web")
             wait_until(lambda: _smtp_up(smtp_port), timeout=30, what="relay smtp")
             yield Stack(base, ("127.0.0.1", smtp_port), twilio, sink, env, runtime, tmp)
         finally:
@@ -91,13 +91,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             runtime.close()
             services.delete_namespace(redis.Redis.from_url(services.REDIS), namespace)
             services.drop_database(database)
-
-
-def _up(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def _smtp_up(port: int) -> bool:

@@ -25,7 +25,7 @@ from relay.jobs import _domain_runner
 from relay.processes import start_worker
 from relay.runtime import Runtime
 from tests.support import school, servers, services, world
-from tests.support.processes import relay, relay_env
+from tests.support.processes import relay, relay_env, web_up
 from tests.support.waiting import wait_until
 from workflow import requests
 from workflow.base import utcnow
@@ -299,7 +299,7 @@ def test_two_requests_racing_for_the_last_place_from_two_processes(
     ]
     with relay(["web"], envs[0], tmp_path / "a.log"), relay(["web"], envs[1], tmp_path / "b.log"):
         for port in ports:
-            wait_until(functools.partial(_up, port), timeout=30, what=f"relay web on {port}")
+            wait_until(functools.partial(web_up, f"http://127.0.0.1:{port}"), timeout=30, what=f"relay web on {port}")
         for _ in range(3):  # several rounds, so the race is really run
             barrier = threading.Barrier(2)
             answers: list[int] = []
@@ -327,10 +327,3 @@ def test_two_requests_racing_for_the_last_place_from_two_processes(
                 assert statuses == ["requested", "waiting"], "exactly one wins the last place"
                 for request in session.scalars(select(InternshipRequest)):
                     session.delete(request)
-
-
-def _up(port: int) -> bool:
-    try:
-        return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False

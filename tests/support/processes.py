@@ -11,7 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from tests.conftest import TEST_KEYS
+from tests.support import services
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,3 +77,28 @@ def relay(args: list[str], env: dict[str, str], log: Path) -> Iterator[RelayProc
         yield proc
     finally:
         proc.stop()
+
+
+def web_up(base: str) -> bool:
+    """Whether a relay web process at `base` answers /healthz yet."""
+    try:
+        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@contextmanager
+def demo(folder: Path) -> Iterator[tuple[str, RelayProcess]]:
+    """`relay demo` on free ports with its database in `folder`, no quiet hours; yields its base URL."""
+    port = services.free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = relay_env(
+        database_url=f"sqlite:///{folder / 'demo.db'}",
+        http_bind=f"127.0.0.1:{port}",
+        smtp_bind=f"127.0.0.1:{services.free_port()}",
+        public_base_url=base,
+        quiet_hours="00:00-00:00",
+    )
+    with relay(["demo"], env, folder / "demo.log") as proc:
+        wait_until(lambda: web_up(base), timeout=40, what="relay demo")
+        yield base, proc
