@@ -166,9 +166,25 @@ def _fill_sms(
     row.body_text = rendered.text
     row.segments = rendered.segments
     row.from_address = (school.sms_number if school else None) or cfg.sms_from
-    is_student = note.to is not None and note.to.role == Role.student
-    if is_student and note.kind != Kind.answer:
+    if note.to is not None and _keeps_quiet_hours(note.to.role, note.kind):
         row.next_attempt_at = quiet_release(row.created_at, zone, cfg.quiet_window)
+
+
+def _keeps_quiet_hours(role: str, kind: str) -> bool:
+    """No SMS to students in quiet hours, unless it answers their own message."""
+    return role == Role.student and kind != Kind.answer
+
+
+def quiet_due(session: Session, *, kind: str, person_id: int | None, school_id: int | None, due: datetime) -> datetime:
+    """When an SMS that would go at `due` may go: `due`, or for a student in quiet hours, when
+    they end. For delivery's later attempts (a retry's backoff must not land in quiet hours)."""
+    if kind == Kind.answer or person_id is None:
+        return due
+    person = session.get(Person, person_id)
+    if person is None or not _keeps_quiet_hours(person.role, kind):
+        return due
+    school = session.get(School, school_id) if school_id else None
+    return quiet_release(due, school.zone if school else ZoneInfo("UTC"), context.current().config.quiet_window)
 
 
 def opted_out(session: Session, phone: str) -> bool:

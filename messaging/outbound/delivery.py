@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Protocol, cast
 
 from sqlalchemy import Connection, Integer, String, Table, bindparam, case, exists, func, select, update
+from sqlalchemy.orm import Session
 
 from messaging import context, outbox
 from messaging.models import OutboundMessage, SmsOptOut, Status
@@ -104,6 +105,8 @@ def attempt(message_id: int, slot: float | None = None) -> bool:
         row, recovering = claim(connection, message_id, now)
     if row is None:
         return False
+    if row.attempts > 1 and row.channel == "sms" and _defer_for_quiet_hours(row, now):
+        return True
     if slot is not None and slot > time.time():
         time.sleep(slot - time.time())
     transport = ctx.transports[row.channel]
@@ -248,6 +251,32 @@ def backoff(attempts: int) -> float:
     return base * random.uniform(0.8, 1.2)
 
 
+def _quiet_due(session: Session, row: Claimed, due: datetime) -> datetime:
+    if row.channel != "sms":
+        return due
+    return outbox.quiet_due(session, kind=row.kind, person_id=row.person_id, school_id=row.school_id, due=due)
+
+
+def _defer_for_quiet_hours(row: Claimed, now: datetime) -> bool:
+    """A later attempt (a retry that came back late, a row reclaimed from a worker that stopped,
+    Dramatiq's retry after an internal error) may come inside quiet hours: put the row back until
+    they end. True if it was put back. The first attempt was timed when the row was queued, and
+    needs no look-up here."""
+    with context.current().sessions.begin() as session:
+        due = _quiet_due(session, row, now)
+        if due <= now:
+            return False
+        session.execute(
+            update(OM)
+            .where(OM.id == row.id, OM.status == Status.sending)
+            .values(status=Status.queued, next_attempt_at=due, enqueued_at=now, attempts=OM.attempts - 1)
+            .execution_options(synchronize_session=False)
+        )
+    log.info("message %s: quiet hours; held until %s", row.id, due.isoformat())
+    context.current().enqueue(f"deliver_{row.channel}", (row.id,), outbox.delay_ms_until(due, now))
+    return True
+
+
 def _record_retry(row: Claimed, exc: TransientError, now: datetime) -> None:
     cfg = context.current().config
     if row.attempts >= cfg.max_attempts:
@@ -255,6 +284,7 @@ def _record_retry(row: Claimed, exc: TransientError, now: datetime) -> None:
         return
     due = now + timedelta(seconds=backoff(row.attempts))
     with context.current().sessions.begin() as session:
+        due = _quiet_due(session, row, due)
         session.execute(
             update(OM)
             .where(OM.id == row.id, OM.status == Status.sending)
