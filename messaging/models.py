@@ -20,9 +20,10 @@ class Status(enum.StrEnum):
     undelivered = "undelivered"
     failed = "failed"
     bounced = "bounced"
+    suppressed = "suppressed"  # deliberately not sent (the daily cap on automatic notices)
 
 
-FINAL_STATUSES = frozenset({Status.delivered, Status.undelivered, Status.failed, Status.bounced})
+FINAL_STATUSES = frozenset({Status.delivered, Status.undelivered, Status.failed, Status.bounced, Status.suppressed})
 
 
 class OutboundMessage(Base):

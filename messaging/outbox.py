@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,6 +52,7 @@ def queue(
 class _Batch:
     schools: dict[int, School | None]  # the session's identity map is weak: keep them here
     blocked: set[str]  # bounced email addresses and opted-out phones among the recipients
+    notices: Counter[str] = field(default_factory=Counter)  # notices queued in this batch, by address
 
 
 def _blocked(session: Session, notes: list[Notification]) -> set[str]:
@@ -80,9 +82,6 @@ def _build(session: Session, note: Notification, now: datetime, batch: _Batch) -
     person = note.to
     if not address:
         log.warning("no %s address for person %s; %s not sent", note.channel, person and person.id, note.template)
-        return None
-    if note.kind in (Kind.notice, Kind.alert) and _over_cap(session, address, now, cfg.notice_cap_per_day):
-        log.warning("daily notice cap reached for %s; %s not sent", address, note.template)
         return None
     school_id = note.school_id or (person.school_id if person else None)
     school = None
@@ -116,6 +115,15 @@ def _build(session: Session, note: Notification, now: datetime, batch: _Batch) -
     if (address.lower() if note.channel == "email" else address) in batch.blocked:
         row.status, row.final_at = Status.failed, now
         row.last_error = "not sent: " + ("the address bounced" if note.channel == "email" else "the number opted out")
+    elif note.kind == Kind.notice:
+        cap = cfg.notice_cap_per_day
+        if _notices_today(session, address, now) + batch.notices[address] >= cap:
+            # Kept, not dropped: the row says what was not said, and the metrics count it.
+            row.status, row.final_at = Status.suppressed, now
+            row.last_error = f"not sent: {cap} automatic notices to this address today already (the daily cap)"
+            log.warning("daily notice cap of %s reached for %s; %s suppressed", cap, address, note.template)
+        else:
+            batch.notices[address] += 1
     return row
 
 
@@ -192,17 +200,24 @@ def opted_out(session: Session, phone: str) -> bool:
     return bool(row and row.opted_out)
 
 
-def _over_cap(session: Session, address: str, now: datetime, cap: int) -> bool:
-    sent_today = session.scalar(
+def _notices_today(session: Session, address: str, now: datetime) -> int:
+    """Automatic notices to this address in the last day, not counting suppressed ones.
+
+    The cap guards against loops (an auto-responder answering each notice with a new message).
+    Alerts to coordinators are not capped and do not count: they report our own failures, they
+    cannot be triggered by mail to their address, and an undeliverable alert raises no other.
+    """
+    count = session.scalar(
         select(func.count())
         .select_from(OutboundMessage)
         .where(
             OutboundMessage.to_address == address,
-            OutboundMessage.kind.in_([Kind.notice.value, Kind.alert.value]),
+            OutboundMessage.kind == Kind.notice.value,
+            OutboundMessage.status != Status.suppressed.value,
             OutboundMessage.created_at > now - timedelta(days=1),
         )
     )
-    return (sent_today or 0) >= cap
+    return count or 0
 
 
 def quiet_release(now: datetime, zone: ZoneInfo, window: tuple[int, int]) -> datetime:

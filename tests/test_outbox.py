@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from relay.runtime import Runtime
 from tests.support import world
 from tests.support.smtp_sink import SmtpSink
 from tests.support.waiting import wait_until
+from workflow.base import utcnow
 from workflow.models import Role
 from workflow.notifications import Kind, Notification
 
@@ -103,3 +106,52 @@ def test_rows_queued_inside_a_savepoint_are_handed_off_only_after_the_real_commi
             raise Boom
         assert handed == [], "nothing is handed to the broker before the transaction commits"
     assert handed == [("deliver_email", (kept.id,))]
+
+
+def test_notices_over_the_daily_cap_are_kept_as_suppressed_and_alerts_are_never_capped(
+    make_runtime: Any, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    runtime = make_runtime(database_url=sqlite_url, notice_cap_per_day=2)
+    handed: list[int] = []
+    runtime.context.enqueue = lambda actor, args, delay: handed.append(args[0])
+
+    def notice(to: Any, about: str) -> Notification:
+        return replace(_alert(to, about), kind=Kind.notice)
+
+    def alert(to: Any, about: str) -> Notification:
+        return replace(_alert(to, about), kind=Kind.alert)
+
+    now = utcnow()
+    with runtime.sessions.begin() as session:
+        school = world.school(session)
+        ana = world.person(session, school, Role.coordinator, "Ana", "ana@example.org")
+        ben = world.person(session, school, Role.coordinator, "Ben", "ben@example.org")
+        outbox.queue(session, [notice(ana, "yesterday")], now=now - timedelta(hours=25))  # outside the day
+        outbox.queue(session, [notice(ana, "one")], now=now)
+    with runtime.sessions.begin() as session:  # the cap counts within one batch too
+        outbox.queue(session, [notice(session.merge(ana), "two"), notice(session.merge(ana), "three")], now=now)
+        outbox.queue(session, [alert(session.merge(ana), f"alert {i}") for i in range(3)], now=now)
+        outbox.queue(session, [notice(session.merge(ben), "for ben")], now=now)
+    with runtime.sessions.begin() as session:
+        outbox.queue(session, [notice(session.merge(ana), "four")], now=now)
+
+    with runtime.sessions() as session:
+        rows = session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)).all()
+    statuses = [(r.to_address, r.kind, r.status) for r in rows]
+    assert statuses == [
+        ("ana@example.org", "notice", Status.queued),  # yesterday's: not counted
+        ("ana@example.org", "notice", Status.queued),  # one
+        ("ana@example.org", "notice", Status.queued),  # two: the cap
+        ("ana@example.org", "notice", Status.suppressed),  # three, in the same batch
+        ("ana@example.org", "alert", Status.queued),  # alerts to a coordinator go regardless
+        ("ana@example.org", "alert", Status.queued),
+        ("ana@example.org", "alert", Status.queued),
+        ("ben@example.org", "notice", Status.queued),  # the cap is per address
+        ("ana@example.org", "notice", Status.suppressed),  # four
+    ]
+    suppressed = [r for r in rows if r.status == Status.suppressed]
+    assert all("daily cap" in (r.last_error or "") and r.final_at is not None for r in suppressed)
+    assert sorted(handed) == sorted(r.id for r in rows if r.status == Status.queued), "suppressed rows are not sent"
+    assert [r.getMessage() for r in caplog.records if "daily notice cap" in r.getMessage()] == [
+        "daily notice cap of 2 reached for ana@example.org; email/message_failed suppressed"
+    ] * 2
