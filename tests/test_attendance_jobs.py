@@ -1,8 +1,10 @@
 """Every scheduled job of the attendance loop, with a controlled clock, in Los Angeles time,
-across both daylight-saving changes of 2026 (Mar 8: 2am -> 3am; Nov 1: 2am -> 1am)."""
+across both daylight-saving changes of 2026 (Mar 8: 2am -> 3am; Nov 1: 2am -> 1am), and in Cairo,
+where the clocks change on a school day (Fri Apr 24: midnight -> 1am; Thu Oct 29: midnight -> 11pm)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,7 +14,7 @@ from sqlalchemy import select
 
 from messaging import outbox
 from messaging.models import OutboundMessage
-from relay.jobs import _domain_runner
+from relay.jobs import _domain_runner, table
 from tests.support import school
 from tests.support.school import STUDENT_PHONE
 from workflow import attendance, attendance_jobs
@@ -20,6 +22,7 @@ from workflow.models import DayStatus, InternshipDay, Person, Placement
 from workflow.notifications import Kind, Notification
 
 LA = ZoneInfo("America/Los_Angeles")
+CAIRO = ZoneInfo("Africa/Cairo")
 
 
 def utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -28,6 +31,20 @@ def utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime
 
 def run(job: Any, now: datetime) -> None:
     _domain_runner(job)(now)
+
+
+def scheduled(runtime: Any, names: Sequence[str], start: datetime, end: datetime) -> None:
+    """What the scheduler does between `start` and `end`: each named job run at each of its own
+    ticks (its schedule in the job table, in UTC), all of them in time order."""
+    jobs = table(runtime.settings)
+    ticks: list[tuple[datetime, int, str]] = []
+    for order, name in enumerate(names):
+        tick = jobs[name].next_after(start - timedelta(microseconds=1))
+        while tick < end:
+            ticks.append((tick, order, name))
+            tick = jobs[name].next_after(tick)
+    for tick, _, name in sorted(ticks):
+        jobs[name].run(tick)
 
 
 def _messages(runtime: Any, template: str) -> list[OutboundMessage]:
@@ -103,6 +120,28 @@ def test_a_day_left_open_is_closed_two_hours_after_its_end(runtime: Any, place: 
     assert "so we closed your day at 3:00pm (5.9 hours)" in closed.body_text
 
 
+def test_a_day_left_open_on_the_fall_back_day_is_closed_two_hours_after_its_end_in_standard_time(
+    runtime: Any, place: Any
+) -> None:
+    with runtime.sessions.begin() as session:  # Sun Nov 1, 9:05am PST, hours after the clocks went back
+        attendance.check_in(session, session.get(Person, place.student_id), utc(2026, 11, 1, 17, 5))
+    end = utc(2026, 11, 1, 23)  # 3pm PST (3pm PDT, the day before, was 22:00 UTC)
+    scheduled(runtime, ["close_open_days"], utc(2026, 11, 1, 7), end + timedelta(hours=2))
+    assert _days(runtime)[0].status == DayStatus.open, "not closed on yesterday's offset"
+    scheduled(runtime, ["close_open_days"], end + timedelta(hours=2), utc(2026, 11, 2, 12))
+    [day] = _days(runtime)
+    assert (day.status, day.no_checkout, day.check_out_at, day.confirmation_requested_at, str(day.hours)) == (
+        DayStatus.pending,
+        True,
+        end,
+        end + timedelta(hours=2),
+        "5.92",
+    )
+    assert len(_messages(runtime, "email/mentor_confirm")) == 1
+    [closed] = _messages(runtime, "sms/day_closed")
+    assert "so we closed your day at 3:00pm (5.9 hours)" in closed.body_text
+
+
 def test_a_mentor_is_reminded_once_then_the_coordinator_is_told(runtime: Any, place: Any) -> None:
     checkout = utc(2026, 3, 9, 22)  # Mon 3pm PDT
     with runtime.sessions.begin() as session:
@@ -129,6 +168,35 @@ def test_a_mentor_is_reminded_once_then_the_coordinator_is_told(runtime: Any, pl
 
 
 @pytest.mark.parametrize(
+    ("checkout", "on", "told_on"),
+    [
+        (utc(2026, 3, 6, 23), "Fri Mar 6", ["Tue Mar 10", "Wed Mar 11"]),  # 3pm PST; clocks go forward Sunday
+        (utc(2026, 10, 30, 22), "Fri Oct 30", ["Tue Nov 3", "Wed Nov 4"]),  # 3pm PDT; clocks go back Sunday
+    ],
+)
+def test_a_mentor_reminder_two_days_on_and_the_coordinator_two_days_later_across_the_change(
+    runtime: Any, place: Any, checkout: datetime, on: str, told_on: list[str]
+) -> None:
+    with runtime.sessions.begin() as session:
+        student = session.get(Person, place.student_id)
+        attendance.check_in(session, student, checkout - timedelta(hours=6))
+        outbox.queue(session, attendance.check_out(session, student, checkout).notifications, now=checkout)
+    scheduled(runtime, ["remind_mentors", "coordinator_digests"], checkout, checkout + timedelta(days=6))
+    [reminder] = _messages(runtime, "email/mentor_reminder")
+    assert reminder.subject == f"Reminder: was Maya at Riverside Clinic on {on}?"
+    assert reminder.created_at == checkout + timedelta(days=2), "two days are 48 hours, whatever the clocks did"
+    [day] = _days(runtime)
+    assert (day.mentor_reminded_at, day.escalated_at) == (checkout + timedelta(days=2), checkout + timedelta(days=4))
+    told = [
+        m.subject
+        for m in _messages(runtime, "email/coordinator_digest")
+        if "Mentors who haven't answered after a reminder (1):" in m.body_text
+    ]
+    # Escalated on Tuesday afternoon: that day's digest is the first to say so (and the next one too).
+    assert told == [f"Internships today ({d}): 0 no-shows, 0 disputes, 1 unanswered" for d in told_on]
+
+
+@pytest.mark.parametrize(
     ("at", "local_day"),
     [
         (utc(2026, 3, 9, 23, 30), date(2026, 3, 9)),  # Mon 4:30pm PDT, the day after DST began
@@ -146,6 +214,60 @@ def test_the_coordinator_digest_comes_once_each_school_day_at_half_past_four(
     assert digest.to_address == "cora@example.org"
     assert digest.subject == f"Internships today ({local_day:%a %b %-d}): 1 no-show, 0 disputes, 0 unanswered"
     assert "Maya Lopez at Riverside Clinic (from 9:00am), mentor Ruth Chen" in digest.body_text
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "end", "expected"),
+    [
+        (  # Los Angeles, Thu Mar 5 to Wed Mar 11: 4:30pm PST is 00:30 UTC, 4:30pm PDT is 23:30 UTC
+            "America/Los_Angeles",
+            utc(2026, 3, 5, 8),
+            utc(2026, 3, 12, 7),
+            [
+                utc(2026, 3, 6, 0, 30),
+                utc(2026, 3, 7, 0, 30),
+                utc(2026, 3, 9, 23, 30),
+                utc(2026, 3, 10, 23, 30),
+                utc(2026, 3, 11, 23, 30),
+            ],
+        ),
+        (  # Los Angeles, Thu Oct 29 to Wed Nov 4
+            "America/Los_Angeles",
+            utc(2026, 10, 29, 7),
+            utc(2026, 11, 5, 8),
+            [
+                utc(2026, 10, 29, 23, 30),
+                utc(2026, 10, 30, 23, 30),
+                utc(2026, 11, 3, 0, 30),
+                utc(2026, 11, 4, 0, 30),
+                utc(2026, 11, 5, 0, 30),
+            ],
+        ),
+        (  # Cairo, Thu Apr 23 to Tue Apr 28; Friday the 24th begins at 1am (EET +2 -> EEST +3)
+            "Africa/Cairo",
+            utc(2026, 4, 22, 22),
+            utc(2026, 4, 28, 21),
+            [utc(2026, 4, 23, 14, 30), utc(2026, 4, 24, 13, 30), utc(2026, 4, 27, 13, 30), utc(2026, 4, 28, 13, 30)],
+        ),
+        (  # Cairo, Wed Oct 28 to Mon Nov 2; Thursday the 29th has 25 hours (11pm comes twice)
+            "Africa/Cairo",
+            utc(2026, 10, 27, 21),
+            utc(2026, 11, 2, 22),
+            [utc(2026, 10, 28, 13, 30), utc(2026, 10, 29, 13, 30), utc(2026, 10, 30, 14, 30), utc(2026, 11, 2, 14, 30)],
+        ),
+    ],
+)
+def test_the_coordinator_digest_comes_once_each_school_day_at_half_past_four_local_around_a_change(
+    runtime: Any, zone: str, start: datetime, end: datetime, expected: list[datetime]
+) -> None:
+    school.build(runtime, timezone=zone, start_date=date(2026, 3, 1), end_date=date(2026, 11, 30))
+    scheduled(runtime, ["coordinator_digests"], start, end)
+    digests = _messages(runtime, "email/coordinator_digest")
+    assert [d.created_at for d in digests] == expected
+    for digest, sent in zip(digests, expected, strict=True):
+        today = sent.astimezone(ZoneInfo(zone))
+        assert today.time() == time(16, 30)
+        assert digest.subject and digest.subject.startswith(f"Internships today ({today:%a %b %-d}): ")
 
 
 def test_no_coordinator_digest_at_the_weekend(runtime: Any, place: Any) -> None:
@@ -189,6 +311,44 @@ def test_the_weekly_mentor_digest_on_friday_afternoon(runtime: Any, place: Any) 
     assert digest.subject == "Please confirm 2 internship days" and digest.reply_to
     assert "1. Maya Lopez, Sun Mar 8 at Riverside Clinic" in digest.body_text
     assert "2. Maya Lopez, Mon Mar 9 at Riverside Clinic" in digest.body_text
+
+
+@pytest.mark.parametrize(
+    ("zone", "waiting", "fridays"),
+    [
+        (  # 3pm PST is 23:00 UTC; from Mar 13, 3pm PDT is 22:00 UTC
+            "America/Los_Angeles",
+            (date(2026, 3, 1), date(2026, 3, 2)),
+            [utc(2026, 3, 6, 23), utc(2026, 3, 13, 22)],
+        ),
+        (
+            "America/Los_Angeles",
+            (date(2026, 10, 25), date(2026, 10, 26)),
+            [utc(2026, 10, 30, 22), utc(2026, 11, 6, 23)],
+        ),
+        (  # the clocks go forward at midnight on Friday Apr 24 itself: 3pm EEST is 12:00 UTC
+            "Africa/Cairo",
+            (date(2026, 4, 12), date(2026, 4, 13)),
+            [utc(2026, 4, 17, 13), utc(2026, 4, 24, 12)],
+        ),
+    ],
+)
+def test_the_weekly_mentor_digest_comes_once_each_friday_at_three_local_around_a_change(
+    runtime: Any, zone: str, waiting: tuple[date, date], fridays: list[datetime]
+) -> None:
+    world = school.build(
+        runtime, timezone=zone, weekdays="Sun Mon Fri", start_date=date(2026, 3, 1), end_date=date(2026, 11, 30)
+    )
+    with runtime.sessions.begin() as session:
+        student = session.get(Person, world.student_id)
+        for day in waiting:
+            attendance.check_in(session, student, datetime.combine(day, time(9), tzinfo=ZoneInfo(zone)))
+            attendance.check_out(session, student, datetime.combine(day, time(15), tzinfo=ZoneInfo(zone)))
+    start = datetime.combine(waiting[1] + timedelta(days=1), time(0), tzinfo=UTC)
+    scheduled(runtime, ["mentor_weekly_digests"], start, fridays[-1] + timedelta(days=1))
+    digests = _messages(runtime, "email/mentor_digest")
+    assert [d.created_at for d in digests] == fridays
+    assert {d.subject for d in digests} == {"Please confirm 2 internship days"}
 
 
 def test_quiet_hours_hold_student_texts_until_seven_local_across_the_change(runtime: Any, place: Any) -> None:
