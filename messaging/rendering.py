@@ -2,6 +2,8 @@
 
 Emails are `email/<name>.txt` and `email/<name>.html`, each with `{% block subject %}`; SMS are
 `sms/<name>.txt` and must fit in two segments; pages are `web/<name>.html`. HTML is autoescaped.
+A signed-link page's copy (its title, intro, choice labels, details and outcomes) is
+`web/<name>.txt`, one `{% block %}` per piece, rendered as plain text and escaped by the page.
 """
 
 from __future__ import annotations
@@ -147,3 +149,34 @@ def render_sms(name: str, context: dict[str, Any], *, fit: str | None = None) ->
 
 def render_page(name: str, context: dict[str, Any]) -> str:
     return environment().get_template(f"web/{name}.html").render(context)
+
+
+@cache
+def _copy_environment() -> Environment:
+    """Page copy puts every value on one line, so the template's own lines are the only ones."""
+    return environment().overlay(finalize=_one_line)
+
+
+def _one_line(value: Any) -> Any:
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _copy_block(name: str, block: str, context: dict[str, Any]) -> str:
+    return _block(_copy_environment().get_template(f"web/{name}.txt"), block, context)
+
+
+def render_copy(name: str, block: str, context: dict[str, Any]) -> str:
+    """One piece of a page's copy, `{% block <block> %}` of `web/<name>.txt`, on one line."""
+    return " ".join(_copy_block(name, block, context).split())
+
+
+def render_details(name: str, context: dict[str, Any], block: str = "details") -> list[tuple[str, str]]:
+    """A page's details, one "Label: value" line each in `{% block details %}`, as (label, value)."""
+    rows: list[tuple[str, str]] = []
+    for line in _copy_block(name, block, context).splitlines():
+        label, colon, value = line.strip().partition(": ")
+        if colon:
+            rows.append((label, value.strip()))
+        elif label:
+            raise ValueError(f"web/{name}.txt: each {block} line is 'Label: value', not {line!r}")
+    return rows

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from messaging import rendering, segments
 from messaging.rendering import TEMPLATES, TemplateTooLong
-from tests.template_samples import COMMON, LONG_FEEDBACK, SAMPLES
+from tests.template_samples import COMMON, DAY, LONG_FEEDBACK, SAMPLES, VIEW
 
 
 def _templates(kind: str, suffix: str) -> list[str]:
@@ -17,6 +18,7 @@ def _templates(kind: str, suffix: str) -> list[str]:
 
 def test_every_template_has_a_sample_context() -> None:
     names = set(_templates("email", ".txt")) | set(_templates("sms", ".txt")) | set(_templates("web", ".html"))
+    names |= set(_templates("web", ".txt"))
     missing = sorted(names - set(SAMPLES))
     assert not missing, f"add samples to tests/template_samples.py for: {missing}"
     for name in _templates("email", ".txt"):
@@ -43,6 +45,34 @@ def test_sms_templates_fit_in_two_segments(name: str) -> None:
 def test_web_pages_render(name: str) -> None:
     page = rendering.render_page(name.split("/", 1)[1], {**COMMON, **SAMPLES[name]})
     assert page.lstrip().startswith("<!doctype html>") and "{{" not in page and "<title>" in page
+
+
+@pytest.mark.parametrize("name", _templates("web", ".txt"))
+def test_page_copy_renders_every_block_on_one_line(name: str) -> None:
+    """A link page's copy (`web/<name>.txt`): each block is a title, label or outcome on one line,
+    and the details block is "Label: value" rows."""
+    stem, context = name.split("/", 1)[1], {**COMMON, **SAMPLES[name]}
+    blocks = rendering.environment().get_template(f"{name}.txt").blocks
+    assert {"title", "intro"} <= set(blocks)
+    for block in blocks:
+        if block == "details":
+            rows = rendering.render_details(stem, context)
+            assert rows and all(label and value for label, value in rows)
+        else:
+            text = rendering.render_copy(stem, block, context)
+            assert text and "\n" not in text and "{{" not in text and "{%" not in text
+
+
+def test_page_copy_is_plain_text_that_the_page_escapes_once() -> None:
+    student = SimpleNamespace(name="Maya <b>& Co</b>", first_name="Maya & Co")
+    day = SimpleNamespace(**{**vars(DAY), "goals": "Line one\nLine two: <i>charts</i>"})
+    context = {**COMMON, **SAMPLES["web/link_confirm_day"], "student": student, "day": day}
+    assert rendering.render_copy("link_confirm_day", "confirm", context) == "Yes, Maya & Co was here"
+    rows = rendering.render_details("link_confirm_day", context)
+    assert ("Goals", "Line one Line two: <i>charts</i>") in rows and ("Student", "Maya <b>& Co</b>") in rows
+    view = SimpleNamespace(**{**vars(VIEW), "details": rows, "title": "Was Maya & Co here?"})
+    page = rendering.render_page("link_action", {**COMMON, "view": view, "error": None})
+    assert "Maya &amp; Co here?" in page and "&lt;b&gt;&amp; Co&lt;/b&gt;" in page and "&amp;amp;" not in page
 
 
 def test_html_is_autoescaped_and_text_is_not() -> None:

@@ -7,6 +7,7 @@ Times are stored in UTC; "today" is the school's local date.
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -354,10 +355,19 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> int:
     return round(2 * r * math.asin(math.sqrt(a)))
 
 
-def record_location(session: Session, day: InternshipDay, latitude: float, longitude: float, now: datetime) -> str:
+class LocationOutcome(enum.StrEnum):
+    """What became of a shared location; the channel that asked says it in its own words."""
+
+    saved = "saved"
+    out_of_range = "out_of_range"  # not a place on Earth: nothing was stored
+
+
+def record_location(
+    session: Session, day: InternshipDay, latitude: float, longitude: float, now: datetime
+) -> LocationOutcome:
     """Stored only because the student chose to share it; compared with the site, never a block."""
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        return "That location didn't look right, so nothing was saved."
+        return LocationOutcome.out_of_range
     day.latitude, day.longitude, day.location_consented_at = latitude, longitude, now
     site = day.placement.site
     if site.latitude is not None and site.longitude is not None:
@@ -372,4 +382,4 @@ def record_location(session: Session, day: InternshipDay, latitude: float, longi
         object_id=day.id,
         distance_m=day.distance_m,
     )
-    return "Thanks! Your location was saved with today's check-in."
+    return LocationOutcome.saved

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from messaging import rendering
 from messaging.inbound import digest_replies
 from messaging.inbound.incoming import IncomingReply, LinkResult, LinkView
 from messaging.inbound.intent import classify
@@ -101,11 +102,8 @@ def digest_by_reply(session: Session, reply: IncomingReply, now: datetime) -> Re
 
 # -- link pages -----------------------------------------------------------------------------------
 
-
-def _time(moment: datetime | None, person: Person) -> str:
-    if moment is None:
-        return "-"
-    return moment.astimezone(person.school.zone).strftime("%-I:%M%p").lower()
+CONFIRM_COPY = "link_confirm_day"  # templates/web/link_confirm_day.txt
+LOCATION_COPY = "link_share_location"  # templates/web/link_share_location.txt
 
 
 class ConfirmDay:
@@ -114,29 +112,23 @@ class ConfirmDay:
     def describe(self, session: Session, token: ActionToken, person: Person | None, now: datetime) -> LinkView:
         day = session.get(InternshipDay, token.object_id)
         if day is None or person is None:
-            return LinkView(title="This day is no longer in Relay", intro="There is nothing to answer here.")
-        student, site = day.placement.student, day.placement.site.name
-        first = student.first_name
-        when = day.date.strftime("%a %b %-d")
-        times = f"{_time(day.check_in_at, person)} to {_time(day.check_out_at, person)}"
-        details = [
-            ("Student", student.name),
-            ("Day", f"{when} at {site}"),
-            (
-                "Times",
-                f"{times} ({attendance.hours_between(day.check_in_at or now, day.check_out_at or now)} h)"
-                if day.check_in_at
-                else "No check-in",
-            ),
-        ]
-        if day.goals:
-            details.append(("Goals", day.goals))
+            return LinkView(
+                title=rendering.render_copy(CONFIRM_COPY, "gone_title", {}),
+                intro=rendering.render_copy(CONFIRM_COPY, "gone_intro", {}),
+            )
+        copy = {
+            "day": day,
+            "student": day.placement.student,
+            "site": day.placement.site.name,
+            "zone": person.school.zone,
+            "hours": attendance.hours_between(day.check_in_at or now, day.check_out_at or now),
+        }
         return LinkView(
-            title=f"Was {first} at {site} on {when}?",
-            intro=f"Your answer counts {first}'s hours. You can add a comment for {first} too.",
-            details=details,
-            choices=[("confirm", f"Yes, {first} was here"), ("dispute", f"No, {first} wasn't here")],
-            comment_label=f"Comments for {first} (optional)",
+            title=rendering.render_copy(CONFIRM_COPY, "title", copy),
+            intro=rendering.render_copy(CONFIRM_COPY, "intro", copy),
+            details=rendering.render_details(CONFIRM_COPY, copy),
+            choices=[(value, rendering.render_copy(CONFIRM_COPY, value, copy)) for value in ("confirm", "dispute")],
+            comment_label=rendering.render_copy(CONFIRM_COPY, "comment_label", copy),
         )
 
     def act(
@@ -144,19 +136,14 @@ class ConfirmDay:
     ) -> LinkResult:
         day = session.get(InternshipDay, token.object_id)
         if day is None or person is None:
-            return LinkResult(outcome="This day is no longer in Relay; nothing was changed.")
+            return LinkResult(outcome=rendering.render_copy(CONFIRM_COPY, "gone", {}))
         present = form.get("choice") == "confirm"
         answered_before = day.status in ("confirmed", "disputed")
         result = attendance.answer_day(
             session, day, person, present=present, feedback=form.get("comment", ""), via="link", now=now
         )
-        first = day.placement.student.first_name
-        if answered_before:
-            outcome = "Your answer was recorded. The first answer for this day stands, and the coordinator was told."
-        elif present:
-            outcome = f"{first}'s day is confirmed. Thank you!"
-        else:
-            outcome = f"{first}'s day is marked as not attended, and the coordinator was told."
+        said = "answered_before" if answered_before else "confirmed" if present else "disputed"
+        outcome = rendering.render_copy(CONFIRM_COPY, said, {"student": day.placement.student})
         return LinkResult(outcome=outcome, notifications=result.notifications)
 
 
@@ -165,11 +152,11 @@ class ShareLocation:
 
     def describe(self, session: Session, token: ActionToken, person: Person | None, now: datetime) -> LinkView:
         day = session.get(InternshipDay, token.object_id)
-        site = day.placement.site.name if day else "your internship"
+        copy = {"site": day.placement.site.name if day else "your internship"}
         return LinkView(
-            title="Share where you are?",
-            intro=f"Relay can note that you checked in near {site}. It is up to you: nothing happens if you don't.",
-            choices=[("share", "Share my location")],
+            title=rendering.render_copy(LOCATION_COPY, "title", copy),
+            intro=rendering.render_copy(LOCATION_COPY, "intro", copy),
+            choices=[("share", rendering.render_copy(LOCATION_COPY, "share", copy))],
             template="checkin_location",
         )
 
@@ -180,7 +167,8 @@ class ShareLocation:
         try:
             latitude, longitude = float(form.get("latitude", "")), float(form.get("longitude", ""))
         except ValueError:
-            return LinkResult(outcome="Your browser didn't send a location, so nothing was saved.")
+            return LinkResult(outcome=rendering.render_copy(LOCATION_COPY, "no_location", {}))
         if day is None or form.get("choice") != "share":
-            return LinkResult(outcome="Nothing was saved.")
-        return LinkResult(outcome=attendance.record_location(session, day, latitude, longitude, now))
+            return LinkResult(outcome=rendering.render_copy(LOCATION_COPY, "not_shared", {}))
+        saved = attendance.record_location(session, day, latitude, longitude, now)
+        return LinkResult(outcome=rendering.render_copy(LOCATION_COPY, saved.value, {}))
