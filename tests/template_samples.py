@@ -137,6 +137,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "web/link_action": {"view": VIEW, "error": None},
     "web/link_confirm_day": {"day": DAY, "student": STUDENT, "site": SITE_NAME, "hours": Decimal("6.05")},
     "web/link_share_location": {"site": SITE_NAME},
+    "web/link_decide_request": {
+        "request": REQUEST,
+        "start": False,
+        "others": [REQUEST],
+        "why": "This request is denied, so it can't be approved.",
+    },
+    "web/link_open_pages": {},
     "web/link_done": {"outcome": "Thanks: Maya's day is confirmed."},
     "web/link_used": {"outcome": "Confirmed by Dr. Ruth Chen by email.", "used_at": NOW},
     "web/link_expired": {},

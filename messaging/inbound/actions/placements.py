@@ -8,6 +8,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from messaging import rendering
 from messaging.inbound import student_session
 from messaging.inbound.incoming import IncomingReply, LinkResult, LinkView
 from messaging.inbound.intent import classify
@@ -104,23 +105,8 @@ def _refused_by_email(reply: IncomingReply, why: str) -> Result:
 
 # -- link pages -------------------------------------------------------------------------------------
 
-
-def _details(request: InternshipRequest) -> list[tuple[str, str]]:
-    opportunity = request.opportunity
-    details = [
-        ("Student", request.student.name),
-        ("Opportunity", f"{opportunity.title} at {opportunity.site.name}"),
-        ("Mentor", f"{opportunity.mentor.name} ({opportunity.mentor.email})"),
-    ]
-    if request.days and request.start_time and request.end_time and request.start_date and request.end_date:
-        details.append(
-            (
-                "Schedule",
-                f"{request.days}, {request.start_time:%-I:%M%p} to {request.end_time:%-I:%M%p}, "
-                f"{request.start_date:%b %-d} to {request.end_date:%b %-d}".replace("AM", "am").replace("PM", "pm"),
-            )
-        )
-    return details
+DECIDE_COPY = "link_decide_request"  # templates/web/link_decide_request.txt
+PAGES_COPY = "link_open_pages"  # templates/web/link_open_pages.txt
 
 
 class DecideRequest:
@@ -131,18 +117,21 @@ class DecideRequest:
     def describe(self, session: Session, token: ActionToken, person: Person | None, now: datetime) -> LinkView:
         request = session.get(InternshipRequest, token.object_id)
         if request is None:
-            return LinkView(title="This request is no longer in Relay", intro="There is nothing to decide here.")
-        what = "start" if self.start else "request"
-        details = _details(request)
-        if not self.start:
-            others = requests.who_else(session, request)
-            details.append(("Also pursuing the site", ", ".join(o.student.name for o in others) or "no one"))
+            return LinkView(
+                title=rendering.render_copy(DECIDE_COPY, "gone_title", {}),
+                intro=rendering.render_copy(DECIDE_COPY, "gone_intro", {}),
+            )
+        copy = {
+            "request": request,
+            "start": self.start,
+            "others": [] if self.start else requests.who_else(session, request),
+        }
         return LinkView(
-            title=f"Approve {request.student.name}'s {what} at {request.opportunity.site.name}?",
-            intro=f"{request.student.first_name} will see a reason if you deny.",
-            details=details,
-            choices=[("approve", "Approve"), ("deny", "Deny")],
-            comment_label="Reason (shown to the student if you deny)",
+            title=rendering.render_copy(DECIDE_COPY, "title", copy),
+            intro=rendering.render_copy(DECIDE_COPY, "intro", copy),
+            details=rendering.render_details(DECIDE_COPY, copy),
+            choices=[(value, rendering.render_copy(DECIDE_COPY, value, copy)) for value in ("approve", "deny")],
+            comment_label=rendering.render_copy(DECIDE_COPY, "comment_label", copy),
         )
 
     def act(
@@ -150,7 +139,7 @@ class DecideRequest:
     ) -> LinkResult:
         request = session.get(InternshipRequest, token.object_id)
         if request is None or person is None:
-            return LinkResult(outcome="This request is no longer in Relay; nothing changed.")
+            return LinkResult(outcome=rendering.render_copy(DECIDE_COPY, "gone", {}))
         approve = form.get("choice") == "approve"
         decide = requests.decide_start if self.start else requests.decide_request
         try:
@@ -158,16 +147,12 @@ class DecideRequest:
                 session, request, person, approve=approve, reason=form.get("comment", ""), via="link", now=now
             )
         except requests.Refused as refused:
-            return LinkResult(outcome=f"Nothing changed: {refused}")
+            return LinkResult(outcome=rendering.render_copy(DECIDE_COPY, "refused", {"why": str(refused)}))
         if self.start and approve and request.status != requests.State.active:
-            return LinkResult(
-                outcome="Not approved yet: the mentor's documents need attention. "
-                "You and the coordinator have an email with the details.",
-                notifications=result.notifications,
-            )
-        outcome = f"{request.student.first_name}'s {'start' if self.start else 'request'} is " + (
-            "approved." if approve else "denied; they will see your reason."
-        )
+            said = "blocked"
+        else:
+            said = "approved" if approve else "denied"
+        outcome = rendering.render_copy(DECIDE_COPY, said, {"request": request, "start": self.start})
         return LinkResult(outcome=outcome, notifications=result.notifications)
 
 
@@ -182,11 +167,11 @@ class OpenStudentPages:
     reusable = True
 
     def describe(self, session: Session, token: ActionToken, person: Person | None, now: datetime) -> LinkView:
-        name = person.first_name if person else "there"
+        copy = {"person": person}
         return LinkView(
-            title=f"Hi {name}!",
-            intro="Open your internship page to search, save favourites, ask for an internship, or ask to start one.",
-            choices=[("open", "Open my page")],
+            title=rendering.render_copy(PAGES_COPY, "title", copy),
+            intro=rendering.render_copy(PAGES_COPY, "intro", copy),
+            choices=[("open", rendering.render_copy(PAGES_COPY, "open", copy))],
             template="link_button",
         )
 
@@ -194,12 +179,12 @@ class OpenStudentPages:
         self, session: Session, token: ActionToken, person: Person | None, form: dict[str, str], now: datetime
     ) -> LinkResult:
         if person is None or person.role != Role.student:
-            return LinkResult(outcome="This page is for students.")
+            return LinkResult(outcome=rendering.render_copy(PAGES_COPY, "not_a_student", {}))
         search = str(token.payload.get("search", ""))
         target = "/s/requests" if not search and requests.pursuing_requests(session, person) else "/s/"
         query = f"?q={search}" if search and target == "/s/" else ""
         return LinkResult(
-            outcome="Opened.",
+            outcome=rendering.render_copy(PAGES_COPY, "opened", {}),
             redirect=target + query,
             cookies={student_session.COOKIE: student_session.session_value(person.id)},
         )
