@@ -6,6 +6,7 @@ coordinator alert; each outcome is on the message row.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import select
@@ -161,3 +162,50 @@ def test_no_sms_is_sent_to_an_opted_out_number(make_runtime: Any, sqlite_url: st
         student = world.person(session, school, Role.student, "Sam", phone="+15550001111")
         [row] = outbox.queue(session, [Notification(template="sms/help", to=student)])
     assert row.status == Status.failed and "opted out" in (row.last_error or "")
+
+
+def test_hanging_peers_are_cut_off_at_the_send_timeout_retried_and_then_deliver(
+    make_runtime: Any, sqlite_url: str
+) -> None:
+    """Both peers stop answering for far longer than RELAY_SEND_TIMEOUT_SECONDS: each attempt
+    ends at the timeout as a transient failure, the rows keep being retried (never stuck in
+    `sending`), and once the peers answer again each message is delivered once."""
+    hang = 60.0
+    with FakeTwilio() as twilio, SmtpSink() as sink:
+        runtime = make_runtime(
+            database_url=sqlite_url,
+            outbound_smtp_url=sink.url,
+            twilio_account_sid=twilio.account_sid,
+            twilio_auth_token=twilio.auth_token,
+            twilio_from="+15005550006",
+            twilio_api_base=twilio.base_url,
+            sms_segments_per_second=100,
+            quiet_hours="00:00-00:00",
+            send_timeout_seconds=0.3,
+            max_attempts=100,  # the test decides when the peers answer, not the attempt limit
+        )
+        twilio.hang_seconds = sink.handler.hang_seconds = hang
+        with runtime.sessions.begin() as session:
+            school = world.school(session)
+            ana = world.person(session, school, Role.advisor, "Ana", "ana@example.org")
+            sam = world.person(session, school, Role.student, "Sam", phone="+15550000777")
+            outbox.queue(session, [_email(ana, "hanging"), Notification(template="sms/help", to=sam)])
+        started = time.monotonic()
+        runtime.extra["workers"] = [start_worker(runtime, threads=2)]
+
+        def retried() -> dict[str, OutboundMessage] | None:
+            rows = _rows(runtime)
+            return rows if all(r.attempts >= 3 and r.last_error for r in rows.values()) else None
+
+        rows = wait_until(retried, timeout=15, what="both messages to time out and be retried")
+        assert time.monotonic() - started < hang / 2, "each attempt ended at the send timeout, not the peer"
+        assert "did not answer in time" in (rows["+15550000777"].last_error or "")
+        assert "timed out" in (rows["ana@example.org"].last_error or "")
+        assert all(r.status in (Status.queued, Status.sending) for r in rows.values())
+        assert not twilio.accepted and not sink.received
+
+        twilio.hang_seconds = sink.handler.hang_seconds = 0
+        rows = _wait_finished(runtime, ["ana@example.org", "+15550000777"])
+    assert [(r.status, r.last_error) for r in rows.values()] == [(Status.sent, None)] * 2
+    assert len(twilio.to("+15550000777")) == 1 and rows["+15550000777"].provider_id == twilio.accepted[0].sid
+    assert len(sink.handler.to("ana@example.org")) == 1

@@ -1,11 +1,14 @@
 """A local SMTP server (aiosmtpd) that records what it accepts and can be told how to answer.
 
-`script[address]` is a list of replies the server gives, in order, to messages for that address
-(at RCPT when `stage` is "rcpt", else at DATA); once used up, it answers 250.
+`script[address]` (at DATA) and `rcpt_script[address]` (at RCPT) list the replies the server
+gives, in order, to messages for that address; once used up, it answers 250. While
+`handler.hang_seconds` is set, DATA is held that long (or until it is cleared) and then refused
+with a 451: a peer that stops answering, which never takes the message.
 """
 
 from __future__ import annotations
 
+import asyncio
 import email
 import threading
 import time
@@ -48,6 +51,7 @@ class SinkHandler:
     script: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     rcpt_script: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     attempts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    hang_seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(
@@ -62,6 +66,11 @@ class SinkHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.hang_seconds:
+            held_until = time.monotonic() + self.hang_seconds
+            while self.hang_seconds and time.monotonic() < held_until:
+                await asyncio.sleep(0.01)
+            return "451 4.4.2 Timed out; the message was not taken"
         with self.lock:
             for address in envelope.rcpt_tos:
                 self.attempts[address.lower()] += 1

@@ -4,6 +4,11 @@ It checks HTTP basic auth, takes `POST /2010-04-01/Accounts/<sid>/Messages.json`
 `GET .../Messages.json` (filtered by To/From, newest first), and returns Twilio's JSON shapes and
 error bodies. `script[to_number]` lists what to answer, in order, before accepting: an HTTP status
 (429, 500, 503) or a Twilio error code (21211, 21610, ...). It records when each message arrived.
+
+`delay_seconds` slows every POST down and still answers. `hang_seconds` makes the API stop
+answering: a POST is held that long (or until it is set back to 0), then its connection is
+dropped with no answer. The message is not taken, unless `hang_after_accept` is set: then it is
+taken first and only the answer is lost. `held` counts the POSTs being held.
 """
 
 from __future__ import annotations
@@ -47,6 +52,9 @@ class FakeTwilio:
     requests: list[tuple[float, str, str]] = field(default_factory=list)  # (time, method, to)
     script: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     delay_seconds: float = 0.0
+    hang_seconds: float = 0.0
+    hang_after_accept: bool = False
+    held: int = 0
     port: int = 0
     keep: bool = True  # keep each accepted message (a long benchmark only counts them)
     count: int = 0
@@ -140,6 +148,8 @@ class FakeTwilio:
         now = time.time()
         if self.delay_seconds:
             time.sleep(self.delay_seconds)
+        if self.hang_seconds and not self.hang_after_accept:
+            return self._hang(handler)
         with self.lock:
             self.requests.append((now, "POST", to))
             queued = self.script.get(to)
@@ -158,7 +168,19 @@ class FakeTwilio:
             self.count += 1
             if self.keep:
                 self.accepted.append(item)
+        if self.hang_seconds:
+            return self._hang(handler)
         self._send(handler, 201, self._resource(item))
+
+    def _hang(self, handler: BaseHTTPRequestHandler) -> None:
+        with self.lock:
+            self.held += 1
+        held_until = time.monotonic() + self.hang_seconds
+        while self.hang_seconds and time.monotonic() < held_until:
+            time.sleep(0.01)
+        with self.lock:
+            self.held -= 1
+        handler.close_connection = True  # no answer: the client's timeout is all it has
 
     def _get(self, handler: BaseHTTPRequestHandler) -> None:
         if not self._authorised(handler):
