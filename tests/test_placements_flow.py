@@ -19,7 +19,8 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from messaging.inbound import student_session
-from messaging.models import OutboundMessage
+from messaging.inbound.actions import placements
+from messaging.models import ActionToken, OutboundMessage
 from relay import dev_mail
 from relay.jobs import _domain_runner
 from relay.processes import start_worker
@@ -158,6 +159,25 @@ def status_of(town: Town, student_email: str) -> list[str]:
                 .order_by(InternshipRequest.id)
             )
         ]
+
+
+def test_find_with_spaces_and_symbols_opens_that_very_search(town: Town) -> None:
+    """The search rides in the link's query string, encoded: spaces, "&" and "#" (which SMS
+    keeps) arrive as typed instead of cutting the search short."""
+    text(town, "+15555550100", "FIND nursing & dental #2")
+    link = re.search(r"http://relay\.test:8000(/l/\w+)", sent(town, "+15555550100", "sms/student_link").body_text)
+    assert link
+    with httpx.Client(base_url=town.base) as browser:
+        opened = browser.post(link.group(1), data={"choice": "open"})
+        assert opened.status_code == 303 and opened.headers["location"] == "/s/?q=nursing+dental+%232"
+        page = browser.get(opened.headers["location"])
+    assert page.status_code == 200 and 'name="q" value="nursing dental #2"' in page.text
+
+    with town.runtime.sessions() as session:
+        maya = session.scalars(select(Person).where(Person.email == "maya@example.org")).one()
+        token = ActionToken(payload={"search": "nursing & dental"})
+        opened_link = placements.OpenStudentPages().act(session, token, maya, {"choice": "open"}, utcnow())
+    assert opened_link.redirect == "/s/?q=nursing+%26+dental"
 
 
 def test_request_approved_by_reply_then_the_window_lapses_and_the_next_student_is_offered(town: Town) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Protocol
+from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
@@ -182,7 +183,7 @@ class OpenStudentPages:
             return LinkResult(outcome=rendering.render_copy(PAGES_COPY, "not_a_student", {}))
         search = str(token.payload.get("search", ""))
         target = "/s/requests" if not search and requests.pursuing_requests(session, person) else "/s/"
-        query = f"?q={search}" if search and target == "/s/" else ""
+        query = "?" + urlencode({"q": search}) if search and target == "/s/" else ""
         return LinkResult(
             outcome=rendering.render_copy(PAGES_COPY, "opened", {}),
             redirect=target + query,
