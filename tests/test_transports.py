@@ -6,15 +6,19 @@ coordinator alert; each outcome is on the message row.
 
 from __future__ import annotations
 
+import ssl
 import time
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from messaging import outbox
 from messaging.models import OutboundMessage, SmsOptOut, Status
+from messaging.outbound.transports.smtp import SmtpTransport
 from relay.processes import start_worker
-from tests.support import world
+from tests.support import certs, world
 from tests.support.smtp_sink import SmtpSink
 from tests.support.twilio_api import FakeTwilio
 from tests.support.waiting import wait_until
@@ -209,3 +213,104 @@ def test_hanging_peers_are_cut_off_at_the_send_timeout_retried_and_then_deliver(
     assert [(r.status, r.last_error) for r in rows.values()] == [(Status.sent, None)] * 2
     assert len(twilio.to("+15550000777")) == 1 and rows["+15550000777"].provider_id == twilio.accepted[0].sid
     assert len(sink.handler.to("ana@example.org")) == 1
+
+
+@pytest.fixture
+def trusted_cert(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
+    """A self-signed certificate for 127.0.0.1 that the transport trusts through SSL_CERT_FILE
+    (read by OpenSSL's default verify paths), so verification stays on."""
+    cert, key = certs.self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    return certs.server_context(cert, key)
+
+
+@pytest.mark.parametrize("mechanism", ["PLAIN", "LOGIN"])
+def test_smtp_starttls_and_login_deliver(
+    make_runtime: Any, sqlite_url: str, trusted_cert: ssl.SSLContext, mechanism: str
+) -> None:
+    users = {"relay@school.example": "s3cret:pass/word"}
+    with SmtpSink(tls=trusted_cert, users=users, offer_auth=(mechanism,)) as sink:
+        host, port = sink.controller.hostname, sink.controller.port
+        url = f"smtp://relay%40school.example:s3cret%3Apass%2Fword@{host}:{port}?starttls=true"
+        runtime = make_runtime(database_url=sqlite_url, outbound_smtp_url=url)
+        with runtime.sessions.begin() as session:
+            ana = world.person(session, world.school(session), Role.advisor, "Ana", "ana@example.org")
+            outbox.queue(session, [_email(ana, "over TLS")])
+        runtime.extra["workers"] = [start_worker(runtime, threads=1)]
+        rows = _wait_finished(runtime, ["ana@example.org"])
+    assert rows["ana@example.org"].status == Status.sent
+    [received] = sink.received
+    assert (received.tls, received.user) == (True, "relay@school.example")
+    assert sink.handler.logins == [(mechanism, "relay@school.example", True)]
+
+
+def test_smtp_transport_does_not_trust_an_unknown_certificate(
+    make_runtime: Any, sqlite_url: str, tmp_path: Path
+) -> None:
+    cert, key = certs.self_signed(tmp_path)  # not in SSL_CERT_FILE
+    with SmtpSink(tls=certs.server_context(cert, key)) as sink:
+        runtime = make_runtime(database_url=sqlite_url, outbound_smtp_url=f"{sink.url}?starttls=true", max_attempts=1)
+        with runtime.sessions.begin() as session:
+            ana = world.person(session, world.school(session), Role.advisor, "Ana", "ana@example.org")
+            outbox.queue(session, [_email(ana, "untrusted")])
+        runtime.extra["workers"] = [start_worker(runtime, threads=1)]
+        row = wait_until(lambda: (r := _rows(runtime)["ana@example.org"]).attempts >= 2 and r, what="a second attempt")
+    assert row.status in (Status.queued, Status.sending) and "certificate" in (row.last_error or "")
+    assert not sink.received
+
+
+def test_a_wrong_smtp_password_holds_the_mail_and_logs_an_error_until_it_is_fixed(
+    make_runtime: Any, sqlite_url: str, trusted_cert: ssl.SSLContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 535 is our configuration, not the message: no row is failed (which would burn through
+    the outbox, and the alert email would meet the same 535), each attempt logs an error for
+    the operator, and the mail goes once the setting is right."""
+    with SmtpSink(tls=trusted_cert, users={"relay": "right"}) as sink:
+        base = f"{sink.controller.hostname}:{sink.controller.port}?starttls=true"
+        runtime = make_runtime(database_url=sqlite_url, outbound_smtp_url=f"smtp://relay:wrong@{base}", max_attempts=2)
+        with runtime.sessions.begin() as session:
+            school = world.school(session)
+            world.person(session, school, Role.coordinator, "Cora", "cora@example.org")
+            ana = world.person(session, school, Role.advisor, "Ana", "ana@example.org")
+            outbox.queue(session, [_email(ana, "held")])
+        runtime.extra["workers"] = [start_worker(runtime, threads=1)]
+        row = wait_until(
+            lambda: (r := _rows(runtime)["ana@example.org"]).attempts >= 4 and r,
+            what="attempts past RELAY_MAX_ATTEMPTS",
+        )
+        assert row.status in (Status.queued, Status.sending)
+        assert "SMTP 535" in (row.last_error or "") and "RELAY_OUTBOUND_SMTP_URL" in (row.last_error or "")
+        assert list(_rows(runtime)) == ["ana@example.org"], "no alert queued for a configuration problem"
+        errors = [r for r in caplog.records if r.levelname == "ERROR" and "SMTP 535" in r.getMessage()]
+        assert len(errors) >= 3
+        assert not sink.received and {ok for _, _, ok in sink.handler.logins} == {False}
+
+        # The operator fixes the password (a restart with the new setting).
+        runtime.context.transports["email"] = SmtpTransport(f"smtp://relay:right@{base}", timeout=5)
+        rows = _wait_finished(runtime, ["ana@example.org"])
+    assert rows["ana@example.org"].status == Status.sent
+    assert [r.user for r in sink.received] == ["relay"]
+
+
+def test_twilio_refusing_our_credentials_holds_the_texts(make_runtime: Any, sqlite_url: str) -> None:
+    with FakeTwilio() as twilio:
+        runtime = make_runtime(
+            database_url=sqlite_url,
+            twilio_account_sid=twilio.account_sid,
+            twilio_auth_token="not-the-right-token",
+            twilio_from="+15005550006",
+            twilio_api_base=twilio.base_url,
+            sms_segments_per_second=100,
+            quiet_hours="00:00-00:00",
+            max_attempts=2,
+        )
+        with runtime.sessions.begin() as session:
+            sam = world.person(session, world.school(session), Role.student, "Sam", phone="+15550000888")
+            outbox.queue(session, [Notification(template="sms/help", to=sam)])
+        runtime.extra["workers"] = [start_worker(runtime, threads=1)]
+        row = wait_until(
+            lambda: (r := _rows(runtime)["+15550000888"]).attempts >= 4 and r, what="attempts past the limit"
+        )
+    assert row.status in (Status.queued, Status.sending)
+    assert "Twilio 401" in (row.last_error or "") and "RELAY_TWILIO_AUTH_TOKEN" in (row.last_error or "")
+    assert not twilio.accepted

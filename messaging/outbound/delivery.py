@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session
 
 from messaging import context, outbox
 from messaging.models import OutboundMessage, SmsOptOut, Status
-from messaging.outbound.transports import Outgoing, PermanentError, Reconciling, SendResult, TransientError
+from messaging.outbound.transports import (
+    ConfigurationError,
+    Outgoing,
+    PermanentError,
+    Reconciling,
+    SendResult,
+    TransientError,
+)
 from workflow import alerts
 from workflow.base import UTCDateTime, utcnow
 from workflow.models import Person
@@ -279,7 +286,8 @@ def _defer_for_quiet_hours(row: Claimed, now: datetime) -> bool:
 
 def _record_retry(row: Claimed, exc: TransientError, now: datetime) -> None:
     cfg = context.current().config
-    if row.attempts >= cfg.max_attempts:
+    configuration = isinstance(exc, ConfigurationError)
+    if row.attempts >= cfg.max_attempts and not configuration:
         _record_failure(row, PermanentError(f"gave up after {row.attempts} attempts: {exc.reason}", code=exc.code), now)
         return
     due = now + timedelta(seconds=backoff(row.attempts))
@@ -297,7 +305,12 @@ def _record_retry(row: Claimed, exc: TransientError, now: datetime) -> None:
             )
             .execution_options(synchronize_session=False)
         )
-    log.info("message %s: %s; retry %s at %s", row.id, exc.reason, row.attempts + 1, due.isoformat())
+    if configuration:
+        # Not this message's fault, and no alert email could get through either: hold every
+        # message (no giving up) and tell the operator, who must fix the setting.
+        log.error("message %s held: %s; retry at %s", row.id, exc.reason, due.isoformat())
+    else:
+        log.info("message %s: %s; retry %s at %s", row.id, exc.reason, row.attempts + 1, due.isoformat())
     context.current().enqueue(f"deliver_{row.channel}", (row.id,), outbox.delay_ms_until(due, now))
 
 

@@ -4,12 +4,17 @@
 gives, in order, to messages for that address; once used up, it answers 250. While
 `handler.hang_seconds` is set, DATA is held that long (or until it is cleared) and then refused
 with a 451: a peer that stops answering, which never takes the message.
+
+Given a TLS context it offers STARTTLS; given `users` ({login: password}) it offers AUTH
+(`offer_auth`: PLAIN and LOGIN) only after STARTTLS, and requires it before MAIL. Each message
+records whether it came over TLS and as which user.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email
+import ssl
 import threading
 import time
 from collections import defaultdict
@@ -19,7 +24,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 
 @dataclass
@@ -28,6 +33,8 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     raw: bytes
+    tls: bool = False
+    user: str | None = None
 
     @property
     def message(self) -> EmailMessage:
@@ -52,7 +59,19 @@ class SinkHandler:
     rcpt_script: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     attempts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     hang_seconds: float = 0.0
+    users: dict[str, str] = field(default_factory=dict)
+    logins: list[tuple[str, str, bool]] = field(default_factory=list)  # (mechanism, login, accepted)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def authenticate(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: object
+    ) -> AuthResult:
+        assert isinstance(auth_data, LoginPassword)
+        login, password = auth_data.login.decode(), auth_data.password.decode()
+        accepted = self.users.get(login) == password
+        with self.lock:
+            self.logins.append((mechanism, login, accepted))
+        return AuthResult(success=accepted, handled=False, auth_data=login if accepted else None)
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
@@ -79,7 +98,11 @@ class SinkHandler:
                     return queued.pop(0)
             raw = envelope.original_content or envelope.content
             assert isinstance(raw, bytes)
-            self.received.append(Received(time.time(), str(envelope.mail_from), list(envelope.rcpt_tos), raw))
+            user = session.auth_data if session.authenticated and isinstance(session.auth_data, str) else None
+            received = Received(
+                time.time(), str(envelope.mail_from), list(envelope.rcpt_tos), raw, session.ssl is not None, user
+            )
+            self.received.append(received)
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[Received]:
@@ -88,9 +111,29 @@ class SinkHandler:
 
 
 class SmtpSink:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.handler = SinkHandler()
-        self.controller = Controller(self.handler, hostname=host, port=port or _free_port(), ready_timeout=10)
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        tls: ssl.SSLContext | None = None,
+        users: dict[str, str] | None = None,
+        offer_auth: tuple[str, ...] = ("PLAIN", "LOGIN"),
+    ) -> None:
+        self.handler = SinkHandler(users=dict(users or {}))
+        options: dict[str, Any] = {}
+        if tls is not None:
+            options.update(tls_context=tls)
+        if users:
+            options.update(
+                authenticator=self.handler.authenticate,
+                auth_required=True,
+                auth_require_tls=True,
+                auth_exclude_mechanism=[m for m in ("PLAIN", "LOGIN") if m not in offer_auth],
+            )
+        self.controller = Controller(
+            self.handler, hostname=host, port=port or _free_port(), ready_timeout=10, **options
+        )
 
     def __enter__(self) -> SmtpSink:
         self.controller.start()

@@ -1,7 +1,8 @@
 """Transports send one stored message through a provider and say how it went.
 
 A transport raises `TransientError` when trying again later may succeed (SMTP 4xx, connection
-errors, Twilio 429/5xx) and `PermanentError` when it will not (SMTP 5xx, Twilio 21211/21610).
+errors, Twilio 429/5xx), `PermanentError` when it will not (SMTP 5xx, Twilio 21211/21610), and
+`ConfigurationError` when the provider refuses our credentials or connection (SMTP 535, Twilio 401).
 `uncertain` on an error means the provider may have accepted the message before the failure.
 """
 
@@ -53,6 +54,15 @@ class DeliveryError(Exception):
 
 class TransientError(DeliveryError):
     """Try again later."""
+
+
+class ConfigurationError(TransientError):
+    """The provider refused us, not the message (a wrong SMTP password, bad Twilio credentials).
+
+    No message is at fault, so none is given up on: each is held and tried again with backoff,
+    and every attempt is logged as an error for the operator to fix the setting. An alert email
+    to a coordinator would usually meet the same refusal.
+    """
 
 
 class PermanentError(DeliveryError):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from messaging.outbound import email_message
-from messaging.outbound.transports import Outgoing, PermanentError, SendResult, TransientError
+from messaging.outbound.transports import ConfigurationError, Outgoing, PermanentError, SendResult, TransientError
 
 log = logging.getLogger(__name__)
 IDLE_CHECK_SECONDS = 10.0
@@ -43,10 +43,18 @@ class SmtpTarget:
         )
 
 
-def _classify(code: int, text: str) -> TransientError | PermanentError:
+# Authentication required, too weak, or refused: our configuration, not the message.
+AUTH_CODES = frozenset({530, 534, 535, 538})
+CHECK_URL = "check RELAY_OUTBOUND_SMTP_URL"
+
+
+def _classify(code: int, text: str, *, setup: bool = False) -> TransientError | PermanentError:
+    """`setup`: the reply came before any message was named (greeting, EHLO, STARTTLS, AUTH)."""
     reason = f"SMTP {code}: {text}"
     if 400 <= code < 500:
         return TransientError(reason, code=str(code))
+    if setup or code in AUTH_CODES:
+        return ConfigurationError(f"{reason} ({CHECK_URL})", code=str(code))
     return PermanentError(reason, code=str(code))
 
 
@@ -72,6 +80,8 @@ class SmtpTransport:
         self._local = threading.local()
 
     def _connect(self) -> smtplib.SMTP:
+        """A connection ready for MAIL FROM. The server's certificate is checked against the
+        system's CAs (or SSL_CERT_FILE / SSL_CERT_DIR, which OpenSSL reads), never skipped."""
         t = self.target
         conn: smtplib.SMTP
         if t.implicit_tls:
@@ -84,12 +94,17 @@ class SmtpTransport:
             )
         else:
             conn = smtplib.SMTP(t.host, t.port, timeout=self.timeout, local_hostname=self.local_hostname)
-        conn.ehlo()
-        if t.starttls:
-            conn.starttls(context=ssl.create_default_context())
+        try:
             conn.ehlo()
-        if t.username:
-            conn.login(t.username, t.password or "")
+            if t.starttls:
+                conn.starttls(context=ssl.create_default_context())
+                conn.ehlo()
+            if t.username:
+                conn.login(t.username, t.password or "")
+        except BaseException:
+            with contextlib.suppress(Exception):  # the half-open connection is of no use
+                conn.close()
+            raise
         return conn
 
     def _connection(self) -> smtplib.SMTP:
@@ -121,7 +136,13 @@ class SmtpTransport:
             conn = self._connection()
         except smtplib.SMTPResponseException as exc:
             self._drop()
-            raise _classify(exc.smtp_code, _decode(exc.smtp_error)) from exc
+            raise _classify(exc.smtp_code, _decode(exc.smtp_error), setup=True) from exc
+        except smtplib.SMTPNotSupportedError as exc:  # STARTTLS or AUTH asked for and not offered
+            self._drop()
+            raise ConfigurationError(f"SMTP server: {exc} ({CHECK_URL})") from exc
+        except ssl.SSLCertVerificationError as exc:
+            self._drop()
+            raise ConfigurationError(f"SMTP server certificate not trusted: {exc.verify_message}") from exc
         except (OSError, smtplib.SMTPException) as exc:
             self._drop()
             raise TransientError(f"cannot connect to the SMTP server: {exc}") from exc

@@ -11,7 +11,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from messaging.outbound.transports import Outgoing, PermanentError, SendResult, TransientError
+from messaging.outbound.transports import ConfigurationError, Outgoing, PermanentError, SendResult, TransientError
 
 log = logging.getLogger(__name__)
 TWILIO_API = "https://api.twilio.com"
@@ -45,6 +45,8 @@ class _RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
 
 def classify(exc: TwilioRestException) -> TransientError | PermanentError:
     reason = f"Twilio {exc.status} (code {exc.code}): {exc.msg}"
+    if exc.status == 401:  # our account SID or auth token, not the message
+        return ConfigurationError(f"{reason} (check RELAY_TWILIO_ACCOUNT_SID and RELAY_TWILIO_AUTH_TOKEN)", code="401")
     if exc.status == 429 or exc.status >= 500:
         return TransientError(reason, code=str(exc.code or exc.status))
     return PermanentError(reason, code=str(exc.code or exc.status), opted_out=exc.code == OPTED_OUT)
