@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import httpx
@@ -213,10 +213,8 @@ def test_a_digest_reply_answers_several_days(runtime: Any, place: Any) -> None:
     with runtime.sessions.begin() as session:
         days = list(session.scalars(select(InternshipDay).order_by(InternshipDay.date)))
         assert len(days) == 3
-        friday = utcnow()
-        while friday.astimezone(days[0].placement.school.zone).weekday() != 4:
-            friday += timedelta(days=1)
-        friday = friday.replace(hour=23, minute=30)  # 3:30 or 4:30pm in Los Angeles
+        here = utcnow().astimezone(days[0].placement.school.zone)  # the weekday is the school's, not UTC's
+        friday = (here + timedelta(days=(4 - here.weekday()) % 7)).replace(hour=15, minute=30).astimezone(UTC)
         notes = mentor_weekly_digests(session, friday)
         from messaging import outbox
 

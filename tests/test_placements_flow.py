@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -33,6 +34,12 @@ from workflow.base import utcnow
 from workflow.models import ComplianceDocument, InternshipRequest, Opportunity, Person, Placement, Role
 
 PUBLIC = "http://relay.test:8000"
+ZONE = ZoneInfo("America/Los_Angeles")  # the schools' zone in these tests
+
+
+def school_today() -> date:
+    """Today where the school is, as the code reckons it (the UTC date is a day ahead after 4pm there)."""
+    return utcnow().astimezone(ZONE).date()
 
 
 @dataclass
@@ -82,7 +89,7 @@ def town(make_runtime: Any, backend: dict[str, Any]) -> Any:
                     mentor_id=ruth.id,
                     kind="background_check",
                     status="valid",
-                    expires_on=date.today() + timedelta(days=300),
+                    expires_on=school_today() + timedelta(days=300),
                 ),
             ]
         )
@@ -218,7 +225,7 @@ def _approved_and_ready(town: Town) -> tuple[httpx.Client, OutboundMessage]:
     assert "Ask to start" in page.text
     request_id = re.search(r'action="/s/start/(\d+)"', page.text)
     assert request_id
-    first = date.today()
+    first = school_today()
     form = {
         "csrf": csrf(ready, "/s/requests"),
         "days": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
@@ -260,7 +267,7 @@ def test_the_advisor_denies_with_a_reason_and_the_student_is_told(town: Town) ->
 def test_an_expired_background_check_blocks_the_start(town: Town) -> None:
     with town.runtime.sessions.begin() as session:
         document = session.scalars(select(ComplianceDocument)).one()
-        document.expires_on = date.today() - timedelta(days=1)
+        document.expires_on = school_today() - timedelta(days=1)
     _, decide = _approved_and_ready(town)
     reply(town, decide, "alan@example.org", "Approve")
     blocked = sent(town, "alan@example.org", "email/start_blocked")
