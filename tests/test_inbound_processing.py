@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from messaging import addresses, outbox, tokens
-from messaging.inbound import email_replies, sms
+from messaging.inbound import email_replies, processing, sms
 from messaging.inbound.incoming import IncomingReply
 from messaging.inbound.sms_keywords import Keyword
 from messaging.models import BouncedAddress, OutboundMessage, SmsOptOut, Status
@@ -83,17 +84,17 @@ def test_a_handler_that_breaks_leaves_the_row_failed_and_the_texter_answered(
 # -- email ------------------------------------------------------------------------------------
 
 
-def _token(runtime: Any, ttl: timedelta = timedelta(days=3)) -> str:
+def _token(
+    runtime: Any, ttl: timedelta = timedelta(days=3), name: str = "Ruth Chen", address: str = "ruth@example.org"
+) -> str:
     with runtime.sessions.begin() as session:
-        ruth = world.person(
-            session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
-        )
+        mentor = world.person(session, world.school(session, name="Lincoln High"), Role.mentor, name, address)
         return tokens.issue(
             session,
             purpose="attendance.confirm",
             object_type="day",
             object_id=5,
-            person_id=ruth.id,
+            person_id=mentor.id,
             ttl=ttl,
             keys=TEST_KEYS,
             now=datetime.now(UTC),
@@ -107,17 +108,25 @@ def _reply(
     body: str = "Yes, great day.",
     headers: dict[str, str] | None = None,
     to: str | None = None,
+    in_reply_to: str | None = "ours",
 ) -> bytes:
+    """A reply to Relay's email carrying `token`; `in_reply_to` None leaves the header out."""
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to or addresses.reply_address(token, "relay.test")
     msg["Subject"] = "Re: Please confirm Maya's day"
     msg["Message-ID"] = "<abc@mail.example.org>"
-    msg["In-Reply-To"] = f"<{token}.0a1b2c3d4e5f@relay.test>"
+    if in_reply_to is not None:
+        msg["In-Reply-To"] = _ours(token) if in_reply_to == "ours" else in_reply_to
     for key, value in (headers or {}).items():
         msg[key] = value
     msg.set_content(f"{body}\n\nOn Tue, Mar 10, 2026 at 3:05 PM Relay <relay@relay.test> wrote:\n> Was Maya here?\n")
     return msg.as_bytes()
+
+
+def _ours(token: str) -> str:
+    """The Message-ID of Relay's email that carried `token`."""
+    return f"<{token}.0a1b2c3d4e5f@relay.test>"
 
 
 @pytest.fixture
@@ -152,6 +161,39 @@ def test_a_reply_that_lost_its_token_is_matched_by_in_reply_to(
         school_runtime, _reply(token, to="relay@relay.test"), "relay@relay.test", mail_from="ruth@example.org"
     )
     assert row.kind == "attendance.confirm" and len(replies) == 1
+
+
+@pytest.mark.parametrize(
+    "in_reply_to",
+    [None, "<earlier-reply@mail.example.org>"],  # no In-Reply-To; or one naming a message not Relay's
+)
+def test_a_reply_that_lost_its_token_is_matched_through_references_alone(
+    school_runtime: Any, replies: list[IncomingReply], in_reply_to: str | None
+) -> None:
+    token = _token(school_runtime)
+    references = f"<first@mail.example.org> {_ours(token)} <earlier-reply@mail.example.org>"
+    raw = _reply(token, to="relay@relay.test", in_reply_to=in_reply_to, headers={"References": references})
+    row = inbound.email(school_runtime, raw, "relay@relay.test", mail_from="ruth@example.org")
+    assert (row.status, row.kind) == ("processed", "attendance.confirm")
+    assert [(r.text, r.person.email) for r in replies] == [("Yes, great day.", "ruth@example.org")]
+
+
+def test_a_tokenless_reply_from_another_address_matched_through_references_changes_nothing(
+    school_runtime: Any, replies: list[IncomingReply]
+) -> None:
+    token = _token(school_runtime)
+    raw = _reply(
+        token,
+        sender="Someone <someone@example.net>",
+        to="relay@relay.test",
+        in_reply_to=None,
+        headers={"References": _ours(token)},
+    )
+    row = inbound.email(school_runtime, raw, "relay@relay.test", mail_from="someone@example.net")
+    assert (row.status, row.kind) == ("processed", "sender_mismatch") and replies == []
+    [notice] = inbound.sent(school_runtime, "ruth@example.org")
+    assert notice.subject == "A reply from someone@example.net was not applied"
+    assert inbound.sent(school_runtime, "someone@example.net") == []
 
 
 def test_a_reply_from_another_address_changes_nothing_and_the_recipient_is_told(
@@ -197,6 +239,46 @@ def test_an_expired_token_gets_one_explanation_a_day(school_runtime: Any, replie
     assert notice.subject == "Your reply arrived too late to use" and replies == []
 
 
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
+    """Processing reads the time through `processing.utcnow`: set it."""
+    now = [datetime.now(UTC)]
+    monkeypatch.setattr(processing, "utcnow", lambda: now[0])
+
+    def set_to(moment: datetime) -> None:
+        now[0] = moment
+
+    return set_to
+
+
+def test_the_expired_reply_notice_comes_again_a_day_later_and_each_address_gets_its_own(
+    school_runtime: Any, replies: list[IncomingReply], clock: Callable[[datetime], None]
+) -> None:
+    start = datetime.now(UTC)
+    ruth = _token(school_runtime, ttl=timedelta(seconds=-5))
+    bob = _token(school_runtime, ttl=timedelta(seconds=-5), name="Bob Ito", address="bob@example.org")
+
+    def expired_reply(token: str, sender: str, at: timedelta) -> str:
+        clock(start + at)
+        raw = _reply(token, sender=sender)
+        row = inbound.email(school_runtime, raw, addresses.reply_address(token, "relay.test"), mail_from=sender)
+        assert row.kind == "expired"
+        return row.result or ""
+
+    assert expired_reply(ruth, "ruth@example.org", timedelta(0)) == "sender told"
+    assert expired_reply(bob, "bob@example.org", timedelta(hours=2)) == "sender told", "another address"
+    assert expired_reply(ruth, "ruth@example.org", timedelta(hours=23)).startswith("already told today")
+    assert expired_reply(ruth, "ruth@example.org", timedelta(days=1, minutes=1)) == "sender told"
+    assert expired_reply(bob, "bob@example.org", timedelta(days=1, minutes=30)).startswith("already told today")
+
+    def notices(address: str) -> list[datetime]:
+        return [m.created_at for m in inbound.sent(school_runtime, address) if m.template == "email/reply_expired"]
+
+    assert notices("ruth@example.org") == [start, start + timedelta(days=1, minutes=1)]
+    assert notices("bob@example.org") == [start + timedelta(hours=2)]
+    assert replies == []
+
+
 def test_a_bounce_marks_the_message_blocks_the_address_and_tells_the_coordinator(school_runtime: Any) -> None:
     runtime = school_runtime
     with runtime.sessions.begin() as session:
@@ -225,6 +307,63 @@ def test_a_bounce_marks_the_message_blocks_the_address_and_tells_the_coordinator
     alert = inbound.sent(runtime, "cora@example.org")
     assert [m.subject for m in alert] == ["Could not reach Ruth Chen"]
     with runtime.sessions.begin() as session:  # nothing more goes to the bounced address
+        ruth = world.person(
+            session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
+        )
+        [blocked] = outbox.queue(
+            session, [Notification(template="email/reply_unmatched", to=ruth, context={"subject": "y"})]
+        )
+    assert blocked.status == Status.failed and "bounced" in (blocked.last_error or "")
+
+
+def _exim_bounce(failed: str, to: str) -> bytes:
+    """A bounce the way Exim writes it: plain text, no delivery-status part, X-Failed-Recipients."""
+    return (
+        "Return-path: <>\r\n"
+        "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\r\n"
+        f"To: {to}\r\n"
+        "Subject: Mail delivery failed: returning message to sender\r\n"
+        f"X-Failed-Recipients: {failed}\r\n"
+        "Auto-Submitted: auto-replied\r\n"
+        "Message-Id: <E1tXyZ-0001Ab-2c@mx.example.org>\r\n"
+        "Content-Type: text/plain; charset=us-ascii\r\n\r\n"
+        "This message was created automatically by mail delivery software.\r\n\r\n"
+        "A message that you sent could not be delivered to one or more of its\r\n"
+        "recipients. This is a permanent error. The following address(es) failed:\r\n\r\n"
+        f"  {failed.lower()}\r\n"
+        "    host mx.example.org [192.0.2.1]\r\n"
+        "    SMTP error from remote mail server after RCPT TO:<ruth@example.org>:\r\n"
+        "    550 5.1.1 User unknown\r\n\r\n"
+        "------ This is a copy of the message, including all the headers. ------\r\n\r\n"
+        "Subject: Please confirm Maya's day\r\n\r\nWas Maya here?\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize("to_bounce_address", [True, False])
+def test_an_x_failed_recipients_bounce_marks_the_address_and_tells_the_coordinator(
+    school_runtime: Any, to_bounce_address: bool
+) -> None:
+    """To the bounce address of the message (its row is marked too), or to Relay's bare address
+    (a server that bounced to the From header): the failed address is kept from further mail."""
+    runtime = school_runtime
+    with runtime.sessions.begin() as session:
+        ruth = world.person(
+            session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
+        )
+        [original] = outbox.queue(
+            session,
+            [Notification(template="email/reply_unmatched", to=ruth, kind=Kind.message, context={"subject": "x"})],
+        )
+    rcpt = addresses.bounce_address(original.id, TEST_KEYS, "relay.test") if to_bounce_address else "relay@relay.test"
+    row = inbound.email(runtime, _exim_bounce("Ruth@Example.org", rcpt), rcpt, mail_from="")
+    assert (row.status, row.kind, row.result) == ("processed", "bounce", "bounced: ruth@example.org")
+    with runtime.sessions() as session:
+        assert session.get(BouncedAddress, "ruth@example.org") is not None
+        marked = session.get_one(OutboundMessage, original.id).status == Status.bounced
+        assert marked is to_bounce_address
+    [alert] = inbound.sent(runtime, "cora@example.org")
+    assert alert.subject == "Could not reach Ruth Chen" and "ruth@example.org" in alert.body_text
+    with runtime.sessions.begin() as session:
         ruth = world.person(
             session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
         )
