@@ -8,8 +8,19 @@ from dataclasses import dataclass, field
 from messaging.inbound.intent import classify
 
 _ALL = re.compile(
-    r"^\W*(?:all\s+(?:yes|confirmed|good|fine|ok|present|correct)|yes\s+(?:to\s+)?all|confirm(?:ed)?\s+all|"
+    r"^\W*(?:(?:yes|yep|yeah|ok|okay|sure)\W+)?"
+    r"(?:all\s+(?:yes|confirmed|good|fine|ok|present|correct)|yes\s+(?:to\s+)?all|confirm(?:ed)?\s+all|"
     r"all\s+of\s+them\s+(?:yes|confirmed)|todos\s+s[ií]|tous\s+oui)\b",
+    re.IGNORECASE,
+)
+# "All yes except 2", "all confirmed but not day 3": the whole week is not confirmed.
+_EXCEPT = re.compile(
+    r"\b(?:except|excluding|apart\s+from|other\s+than|besides|save\s+for|but\s+not|"
+    r"but\s+(?:day\s*|#|no\.?\s*)?\d|sauf|excepto|salvo|menos)\b",
+    re.IGNORECASE,
+)
+_GREETING = re.compile(
+    r"^\W*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[ií]as|bonjour|ol[áa])\b.{0,40}$",
     re.IGNORECASE,
 )
 _LINE = re.compile(r"^\s*(?:#|no\.?\s*|day\s*)?(\d{1,2})\s*[.):\-]?\s+(.{1,2000})$", re.IGNORECASE)
@@ -28,7 +39,9 @@ class DigestAnswer:
 
 def parse(text: str, count: int) -> DigestAnswer:
     lines = [line for line in text.splitlines()[:200] if line.strip()]
-    everything = True if lines and _ALL.match(lines[0]) else None
+    prose = [line for line in lines if not _LINE.match(line)]
+    opening = next((line for line in prose if not _GREETING.match(line)), "")
+    everything = True if _ALL.match(opening) and not any(_EXCEPT.search(line) for line in prose) else None
     answers: dict[int, tuple[bool | None, str]] = {}
     for line in lines:
         match = _LINE.match(line)
