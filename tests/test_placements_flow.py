@@ -301,24 +301,41 @@ def test_student_pages_need_the_session_and_the_form_token(town: Town) -> None:
     assert forged.status_code == 401 and status_of(town, "maya@example.org") == []
 
 
+@pytest.mark.parametrize("where", ["one opportunity", "two opportunities at one site"])
 def test_two_requests_racing_for_the_last_place_from_two_processes(
-    make_runtime: Any, postgres_url: str, redis_url: str, namespace: str, tmp_path: Path
+    make_runtime: Any, postgres_url: str, redis_url: str, namespace: str, tmp_path: Path, where: str
 ) -> None:
+    """The last place of an opportunity, or the site's last pursuer slot (limit 2, one already
+    taken) wanted through two opportunities at once: exactly one request wins it."""
     runtime = make_runtime(database_url=postgres_url, redis_url=redis_url, redis_namespace=namespace)
     with runtime.sessions.begin() as session:
         lincoln = world.school(session, name="Lincoln High")
+        assert lincoln.pursuer_limit == 2
         clinic = school.site(session, lincoln, "Riverside Clinic")
         ruth = world.person(session, lincoln, Role.mentor, "Ruth Chen", "ruth@example.org", site_id=clinic.id)
         students = [
             world.person(session, lincoln, Role.student, f"S{i}", f"s{i}@example.org", phone=f"+155500000{i}")
-            for i in range(2)
+            for i in range(3)
         ]
-        opportunity = Opportunity(
-            school_id=lincoln.id, site_id=clinic.id, mentor_id=ruth.id, title="Last place", capacity=1
-        )
-        session.add(opportunity)
+        opportunities = [
+            Opportunity(school_id=lincoln.id, site_id=clinic.id, mentor_id=ruth.id, title=title, capacity=1)
+            for title in ("Last place", "Front desk", "Lab")
+        ]
+        session.add_all(opportunities)
         session.flush()
-        ids, opportunity_id = [s.id for s in students], opportunity.id
+        if where == "one opportunity":
+            targets = [opportunities[0].id, opportunities[0].id]
+        else:
+            targets = [opportunities[0].id, opportunities[1].id]
+            session.add(  # the site's first pursuer, elsewhere at the clinic
+                InternshipRequest(
+                    school_id=lincoln.id,
+                    student_id=students[2].id,
+                    opportunity_id=opportunities[2].id,
+                    status=requests.State.pursuing,
+                )
+            )
+        ids = [s.id for s in students[:2]]
     ports = [services.free_port(), services.free_port()]
     envs = [
         relay_env(database_url=postgres_url, redis_url=redis_url, redis_namespace=namespace, http_bind=f"127.0.0.1:{p}")
@@ -327,7 +344,7 @@ def test_two_requests_racing_for_the_last_place_from_two_processes(
     with relay(["web"], envs[0], tmp_path / "a.log"), relay(["web"], envs[1], tmp_path / "b.log"):
         for port in ports:
             wait_until(functools.partial(web_up, f"http://127.0.0.1:{port}"), timeout=30, what=f"relay web on {port}")
-        for _ in range(3):  # several rounds, so the race is really run
+        for _ in range(5):  # several rounds, so the race is really run
             barrier = threading.Barrier(2)
             answers: list[int] = []
 
@@ -336,7 +353,7 @@ def test_two_requests_racing_for_the_last_place_from_two_processes(
                 barrier.wait()
                 answers.append(
                     httpx.post(
-                        f"http://127.0.0.1:{ports[i]}/s/request/{opportunity_id}",
+                        f"http://127.0.0.1:{ports[i]}/s/request/{targets[i]}",
                         data={"csrf": student_session.form_token(cookie)},
                         cookies={student_session.COOKIE: cookie},
                         timeout=10,
@@ -350,7 +367,7 @@ def test_two_requests_racing_for_the_last_place_from_two_processes(
                 thread.join()
             assert answers == [303, 303]
             with runtime.sessions.begin() as session:
-                statuses = sorted(r.status for r in session.scalars(select(InternshipRequest)))
-                assert statuses == ["requested", "waiting"], "exactly one wins the last place"
-                for request in session.scalars(select(InternshipRequest)):
+                racing = list(session.scalars(select(InternshipRequest).where(InternshipRequest.student_id.in_(ids))))
+                assert sorted(r.status for r in racing) == ["requested", "waiting"], "exactly one wins the last place"
+                for request in racing:
                     session.delete(request)

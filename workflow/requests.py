@@ -1,8 +1,10 @@
 """From wanting an internship to starting one: requests, approvals, the pursuit window, the start.
 
 Every move of a request is in `TRANSITIONS`, in one place; a move that is not there is refused
-with a reason and changes nothing. Capacity is counted under a lock on the opportunity, so two
-students racing for the last place cannot both win it.
+with a reason and changes nothing. Places are counted under a lock on the site (the per-site
+pursuer limit spans its opportunities), then the opportunity, then the request: always in that
+order, so two students racing for the last place or the site's last slot cannot both win it, and
+two transactions never wait on each other in a circle.
 """
 
 from __future__ import annotations
@@ -198,6 +200,19 @@ def _has_room(session: Session, opportunity: Opportunity) -> bool:
     )
 
 
+def _lock_site(session: Session, site_id: int) -> None:
+    """Hold the site row until commit (SELECT ... FOR UPDATE on Postgres; on SQLite, BEGIN
+    IMMEDIATE already lets one writer at a time). Take it before the opportunity or request rows."""
+    session.execute(select(Site.id).where(Site.id == site_id).with_for_update())
+
+
+def _hold(session: Session, request: InternshipRequest) -> None:
+    """Lock the request's site, then re-read the request under it, so its state is the current one
+    (a decision by link and by reply at once cannot both move it)."""
+    _lock_site(session, request.opportunity.site_id)
+    session.refresh(request, with_for_update=True)
+
+
 # -- notifications -----------------------------------------------------------------------------------
 
 
@@ -255,7 +270,10 @@ def _decide_email(session: Session, request: InternshipRequest) -> list[Notifica
 
 def request_opportunity(session: Session, student: Person, opportunity_id: int, now: datetime) -> Result:
     """A student asks for an opportunity: to the coordinator if there is room, else in line."""
-    opportunity = session.get(Opportunity, opportunity_id, with_for_update=True)
+    opportunity = session.get(Opportunity, opportunity_id)
+    if opportunity is not None:
+        _lock_site(session, opportunity.site_id)
+        session.refresh(opportunity, with_for_update=True)
     if opportunity is None or not opportunity.active or not can_see(session, student, opportunity):
         raise Refused("That opportunity isn't open to you.")
     existing = session.scalars(
@@ -321,6 +339,7 @@ def decide_request(
             thread=f"request-{request.id}",
         )
         return Result([note], summary="unclear answer; asked again")
+    _hold(session, request)
     reason = reason.strip()[:2000]
     move(request, Event.approve if approve else Event.deny, now)
     request.decided_at, request.reason = now, reason or None
@@ -347,6 +366,7 @@ def decide_request(
 def offer_next(session: Session, opportunity: Opportunity, now: datetime) -> list[Notification]:
     """A place freed up: the next students in line (at this site) go to the coordinator."""
     notes: list[Notification] = []
+    _lock_site(session, opportunity.site_id)
     waiting = list(
         session.scalars(
             select(InternshipRequest)
@@ -356,7 +376,7 @@ def offer_next(session: Session, opportunity: Opportunity, now: datetime) -> lis
         )
     )
     for request in waiting:
-        locked = session.get(Opportunity, request.opportunity_id, with_for_update=True)
+        locked = session.get(Opportunity, request.opportunity_id, with_for_update=True, populate_existing=True)
         if locked is None or not _has_room(session, locked):
             continue
         move(request, Event.offer, now)
@@ -377,6 +397,7 @@ def offer_next(session: Session, opportunity: Opportunity, now: datetime) -> lis
 def withdraw(session: Session, request: InternshipRequest, student: Person, now: datetime) -> Result:
     if request.student_id != student.id:
         raise Refused("That request isn't yours.")
+    _hold(session, request)
     move(request, Event.withdraw, now)
     audit.record(
         session,
@@ -396,14 +417,19 @@ def withdraw(session: Session, request: InternshipRequest, student: Person, now:
 def pursuit_jobs(session: Session, now: datetime) -> list[Notification]:
     """Three days before a window ends, one reminder; when it ends, the place goes to the next."""
     notes: list[Notification] = []
-    pursuing = session.scalars(
-        select(InternshipRequest).where(
-            InternshipRequest.status == State.pursuing, InternshipRequest.pursue_until.is_not(None)
+    pursuing = list(
+        session.scalars(
+            select(InternshipRequest).where(
+                InternshipRequest.status == State.pursuing, InternshipRequest.pursue_until.is_not(None)
+            )
         )
     )
     for request in pursuing:
         assert request.pursue_until is not None
         if now >= request.pursue_until:
+            _hold(session, request)
+            if request.status != State.pursuing:  # it moved on (started, withdrawn) meanwhile
+                continue
             move(request, Event.lapse, now)
             audit.record(
                 session,
@@ -533,6 +559,7 @@ def decide_start(
         raise Refused("Only the student's advisor (or a coordinator) can decide this start.")
     if approve is None:
         return Result([_start_email(session, request, reminder=True)], summary="unclear answer; asked again")
+    _hold(session, request)
     context = {
         "request": request,
         "opportunity": request.opportunity,
