@@ -622,6 +622,7 @@ def decide_start(
             Notification(template="email/mentor_welcome", to=mentor, school_id=request.school_id, context=context),
         ]
         notes += _to_coordinators(session, request, "email/placement_started", mentor=mentor)
+        notes += offer_next(session, request.opportunity, now)  # a student who started no longer pursues the site
         return Result(notes, summary=f"request {request.id} started as placement {placement.id}")
     move(request, Event.advisor_deny, now)
     request.reason = reason.strip()[:2000] or None
