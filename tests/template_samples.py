@@ -105,6 +105,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "email/request_decide": {**REQUEST_CONTEXT, "others": [REQUEST], "taken": 1},
     "email/request_clarify": REQUEST_CONTEXT,
     "email/pursuit_ended": REQUEST_CONTEXT,
+    "email/mentor_pursuit_ended": {**REQUEST_CONTEXT, "person": MENTOR},
     "email/start_decide": REQUEST_CONTEXT,
     "email/start_reminder": REQUEST_CONTEXT,
     "email/start_escalated": {**REQUEST_CONTEXT, "advisor": MENTOR},

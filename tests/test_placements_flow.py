@@ -209,6 +209,10 @@ def test_request_approved_by_reply_then_the_window_lapses_and_the_next_student_i
     _domain_runner(requests.pursuit_jobs)(utcnow() + timedelta(days=15))  # the window has ended
     assert status_of(town, "maya@example.org") == ["expired"]
     assert "place went back to other students" in sent(town, "+15555550100", "sms/pursuit_ended").body_text
+    sent(town, "cora@example.org", "email/pursuit_ended")
+    mentor = sent(town, "ruth@example.org", "email/mentor_pursuit_ended")  # Maya had Ruth's contact details
+    assert mentor.subject == "Maya Lopez is no longer pursuing the Radiology assistant internship"
+    assert "no need to hold a place for Maya" in mentor.body_text and "maya@example.org" not in mentor.body_text
     assert status_of(town, "sam@example.org") == ["requested"]
     assert "a place opened at Riverside Clinic" in sent(town, "+15555550101", "sms/request_offered").body_text
     offered = sent(town, "cora@example.org", "email/request_decide", count=2)

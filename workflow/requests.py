@@ -442,11 +442,31 @@ def pursuit_jobs(session: Session, now: datetime) -> list[Notification]:
             )
             notes.append(_to_student(request, "pursuit_ended"))
             notes += _to_coordinators(session, request, "email/pursuit_ended", Kind.notice)
+            notes += _to_mentor_pursuit_ended(request)
             notes += offer_next(session, request.opportunity, now)
         elif request.pursuit_reminded_at is None and request.pursue_until - now <= REMIND_BEFORE_END:
             request.pursuit_reminded_at = now
             notes.append(_to_student(request, "pursuit_reminder", until=request.pursue_until))
     return notes
+
+
+def _to_mentor_pursuit_ended(request: InternshipRequest) -> list[Notification]:
+    """Approval gave the student the mentor's contact details to arrange the start, so the mentor
+    may be expecting them: say the student is no longer pursuing it (without the student's contact
+    details, which a mentor who never heard from them does not need)."""
+    mentor = request.opportunity.mentor
+    if not mentor.active:
+        return []
+    context = {"request": request, "opportunity": request.opportunity, "student": request.student}
+    return [
+        Notification(
+            template="email/mentor_pursuit_ended",
+            to=mentor,
+            school_id=request.school_id,
+            kind=Kind.notice,
+            context=context,
+        )
+    ]
 
 
 # -- starting ------------------------------------------------------------------------------------------
