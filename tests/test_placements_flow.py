@@ -375,3 +375,93 @@ def test_two_requests_racing_for_the_last_place_from_two_processes(
                 assert sorted(r.status for r in racing) == ["requested", "waiting"], "exactly one wins the last place"
                 for request in racing:
                     session.delete(request)
+
+
+def decide_link(message: OutboundMessage) -> str:
+    found = re.search(r"http://relay\.test:8000(/l/\w+)", message.body_text)
+    assert found, "the email has a link to decide on a page"
+    return found.group(1)
+
+
+def page_text(response: httpx.Response) -> str:
+    return html.unescape(response.text)
+
+
+def test_the_coordinator_denies_by_reply_with_a_reason_and_the_next_student_is_offered(town: Town) -> None:
+    maya = open_pages(town, "+15555550100")
+    maya.post(f"/s/request/{town.opportunity_id}", data={"csrf": csrf(maya)})
+    decide = sent(town, "cora@example.org", "email/request_decide")
+    sam = open_pages(town, "+15555550101")
+    sam.post(f"/s/request/{town.opportunity_id}", data={"csrf": csrf(sam)})
+    assert status_of(town, "sam@example.org") == ["waiting"]
+
+    reply(town, decide, "cora@example.org", "Deny - we need someone who can come in the mornings")
+    told = sent(town, "+15555550100", "sms/request_denied")
+    assert "Reason: we need someone who can come in the mornings" in told.body_text
+    assert "a place opened at Riverside Clinic" in sent(town, "+15555550101", "sms/request_offered").body_text
+    assert status_of(town, "maya@example.org") == ["denied"] and status_of(town, "sam@example.org") == ["requested"]
+    offered = sent(town, "cora@example.org", "email/request_decide", count=2)
+    assert offered.subject == "Approve Sam Ortiz for Radiology assistant at Riverside Clinic?"
+
+
+@pytest.mark.parametrize("choice", ["approve", "deny"])
+def test_the_coordinator_decides_a_request_by_link(town: Town, choice: str) -> None:
+    maya = open_pages(town, "+15555550100")
+    maya.post(f"/s/request/{town.opportunity_id}", data={"csrf": csrf(maya)})
+    link = town.base + decide_link(sent(town, "cora@example.org", "email/request_decide"))
+
+    page = httpx.get(link)
+    assert page.status_code == 200 and "Approve Maya Lopez's request at Riverside Clinic?" in page_text(page)
+    assert httpx.head(link).status_code == 200
+    assert httpx.post(link, data={"comment": "Not this term, sorry"}).status_code == 400, "a blind submit"
+    assert status_of(town, "maya@example.org") == ["requested"], "looking decides nothing"
+
+    done = httpx.post(link, data={"choice": choice, "comment": "Not this term, sorry" if choice == "deny" else ""})
+    if choice == "approve":
+        outcome, status = "Maya's request is approved.", "pursuing"
+        assert "Contact Ruth Chen at Riverside Clinic" in sent(town, "+15555550100", "sms/request_approved").body_text
+    else:
+        outcome, status = "Maya's request is denied; they will see your reason.", "denied"
+        assert "Reason: Not this term, sorry" in sent(town, "+15555550100", "sms/request_denied").body_text
+    assert done.status_code == 200 and outcome in page_text(done)
+    assert status_of(town, "maya@example.org") == [status]
+
+    other = "deny" if choice == "approve" else "approve"
+    again = httpx.post(link, data={"choice": other, "comment": "Changed my mind"})
+    assert again.status_code == 200 and "already answered" in page_text(again) and outcome in page_text(again)
+    assert "already answered" in page_text(httpx.get(link))
+    assert status_of(town, "maya@example.org") == [status], "the first decision stands"
+
+
+@pytest.mark.parametrize("choice", ["approve", "deny"])
+def test_the_advisor_decides_a_start_by_link(town: Town, choice: str) -> None:
+    _, decide = _approved_and_ready(town)
+    link = town.base + decide_link(decide)
+
+    page = httpx.get(link)
+    assert page.status_code == 200 and "Approve Maya Lopez's start at Riverside Clinic?" in page_text(page)
+    assert "Mon Tue Wed Thu Fri Sat Sun" in page_text(page), "the schedule the student asked for"
+    assert httpx.post(link, data={}).status_code == 400, "a blind submit"
+    assert status_of(town, "maya@example.org") == ["start_requested"], "looking decides nothing"
+
+    done = httpx.post(
+        link, data={"choice": choice, "comment": "Tuesdays clash with chemistry" if choice == "deny" else ""}
+    )
+    if choice == "approve":
+        outcome, status = "Maya's start is approved.", "active"
+        assert "Text CHECKIN when you arrive" in sent(town, "maya@example.org", "email/start_approved").body_text
+        sent(town, "ruth@example.org", "email/mentor_welcome")
+        sent(town, "cora@example.org", "email/placement_started")
+    else:
+        outcome, status = "Maya's start is denied; they will see your reason.", "pursuing"
+        told = sent(town, "+15555550100", "sms/start_denied")
+        assert 'They said: "Tuesdays clash with chemistry"' in told.body_text
+    assert done.status_code == 200 and outcome in page_text(done)
+    assert status_of(town, "maya@example.org") == [status]
+
+    other = "deny" if choice == "approve" else "approve"
+    again = httpx.post(link, data={"choice": other, "comment": "Changed my mind"})
+    assert again.status_code == 200 and "already answered" in page_text(again) and outcome in page_text(again)
+    assert status_of(town, "maya@example.org") == [status], "the first decision stands"
+    with town.runtime.sessions() as session:
+        assert len(list(session.scalars(select(Placement)))) == (1 if choice == "approve" else 0)
