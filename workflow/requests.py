@@ -419,9 +419,10 @@ def pursuit_jobs(session: Session, now: datetime) -> list[Notification]:
     notes: list[Notification] = []
     pursuing = list(
         session.scalars(
-            select(InternshipRequest).where(
-                InternshipRequest.status == State.pursuing, InternshipRequest.pursue_until.is_not(None)
-            )
+            select(InternshipRequest)
+            .join(Opportunity)
+            .where(InternshipRequest.status == State.pursuing, InternshipRequest.pursue_until.is_not(None))
+            .order_by(Opportunity.site_id, InternshipRequest.id)  # sites are locked in one order
         )
     )
     for request in pursuing:
