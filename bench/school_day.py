@@ -2,9 +2,15 @@
 
 Every student texts CHECKIN during the morning window, today's goals a few (compressed) minutes
 later, and CHECKOUT during the afternoon window; every mentor answers the email that follows with
-a reply through Relay's SMTP server. A real morning has all check-ins within 30 minutes; the
-clock is compressed by --compress, so the windows are 30/compress minutes and the arrival rates
-are the real ones times the compression.
+a reply through Relay's SMTP server.
+
+Arrivals come at the rate of a real morning: the whole network (30,000 students) checks in within
+30 minutes, 16.7 texts a second, and checks out as fast in the afternoon (--rate). What --compress
+shortens is the rest of the day: the minutes between arriving and texting goals, and the hours
+between the morning and the afternoon (skipped: the check-outs begin once the goals are in). So
+N students arrive over N / rate seconds; N=3,000 is a
+three-minute morning at the network's rate, N=30,000 the whole network's half hour. --rate can be
+raised to find where the machine stops keeping up.
 
 Processes, as in production: `relay web`, `relay smtp`, `relay worker` (x --workers) and
 `relay scheduler` on Postgres and Redis; outbound SMS go through the real twilio client to a
@@ -14,7 +20,7 @@ Prints, per N: messages handled, p50/p99 latency from the CHECKOUT webhook to th
 reaching the sink, the peak memory of Relay's processes, whether every day ended confirmed; then
 how each figure grows from the smallest N to the largest.
 
-    python -m bench.school_day [--students 3000 30000] [--compress 10] [--workers 2]
+    python -m bench.school_day [--students 3000 30000] [--rate 16.7] [--compress 10] [--workers 2]
 """
 
 from __future__ import annotations
@@ -50,7 +56,9 @@ KEYS = "bench-key-0123456789abcdefghijklmnopqrstuv"
 PUBLIC = "http://relay.bench"
 ACCOUNT, TOKEN = "AC" + "b" * 32, "bench-twilio-token-0123456789abcd"
 STUDENTS_PER_SCHOOL = 300
-REAL_WINDOW = 30 * 60  # seconds: all check-ins within 30 minutes
+NETWORK = 30_000
+REAL_WINDOW = 30 * 60  # seconds: the whole network checks in within 30 minutes
+REAL_RATE = NETWORK / REAL_WINDOW  # texts per second on a real morning
 
 
 @dataclass
@@ -271,19 +279,20 @@ async def drive(
     web_port: int,
     smtp_port: int,
     log: Path,
+    window: float,
     compress: float,
     connections: int,
     deadline: float,
 ) -> None:
-    window = REAL_WINDOW / compress
     goals_delay = (10 * 60) / compress  # goals about ten real minutes after arriving
     events: list[tuple[float, int, str, int]] = []
     start = time.time() + 2
+    afternoon = start + window + goals_delay  # the middle of the day, when nothing is texted, skipped
     for i, _ in enumerate(students):
         arrive = start + random.uniform(0, window)
         heapq.heappush(events, (arrive, len(events), "CHECKIN", i))
         heapq.heappush(events, (arrive + random.uniform(0.2, 1.0) * goals_delay, len(events), "goals", i))
-        heapq.heappush(events, (start + window * 1.5 + random.uniform(0, window), len(events), "CHECKOUT", i))
+        heapq.heappush(events, (afternoon + random.uniform(0, window), len(events), "CHECKOUT", i))
     hooks = Webhooks(web_port, connections)
     await hooks.open()
     by_mentor = {s.mentor_email: s for s in students}
@@ -340,7 +349,7 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def run(n: int, compress: float, workers: int, connections: int, tmp: Path) -> Run:
+def run(n: int, rate: float, compress: float, workers: int, connections: int, tmp: Path) -> Run:
     database = services.create_database()
     url = services.sqlalchemy_url(database)
     namespace = f"bench-day-{uuid.uuid4().hex[:8]}"
@@ -388,9 +397,9 @@ def run(n: int, compress: float, workers: int, connections: int, tmp: Path) -> R
             if proc.poll() is not None:
                 raise RuntimeError(f"{name} exited: {(tmp / f'{name}.log').read_text()[-2000:]}")
         began = time.time()
-        window = REAL_WINDOW / compress
-        deadline = began + 3 * window + 900
-        asyncio.run(drive(students, web_port, smtp_port, log, compress, connections, deadline))
+        window = n / rate
+        deadline = began + 2 * window + (10 * 60) / compress + 900
+        asyncio.run(drive(students, web_port, smtp_port, log, window, compress, connections, deadline))
         engine = create_engine(url)
         while time.time() < deadline:
             with engine.connect() as conn:
@@ -441,13 +450,12 @@ def _quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def report(r: Run, compress: float) -> dict[str, float]:
+def report(r: Run, rate: float) -> dict[str, float]:
     handled = sum(r.inbound.values()) + sum(r.outbound.values())
     p50, p99 = _quantile(r.latencies, 0.50), _quantile(r.latencies, 0.99)
     memory = sum(r.peak_rss_mb.values())
-    rate = r.n / (REAL_WINDOW / compress)
     print(f"N={r.n}: {handled} messages handled (inbound {r.inbound}, outbound {r.outbound}) in {r.elapsed:.0f} s")
-    print(f"  check-in arrival rate {rate:.1f}/s (and as many goals, then check-outs)")
+    print(f"  check-ins at {rate:.1f}/s over {r.n / rate:.0f} s (as many goals, then check-outs at the same rate)")
     print(f"  CHECKOUT -> mentor email at the sink: p50 {p50:.2f} s, p99 {p99:.2f} s ({len(r.latencies)} measured)")
     print(f"  days confirmed: {r.confirmed} of {r.n}")
     print(
@@ -462,7 +470,13 @@ def report(r: Run, compress: float) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--students", type=int, nargs="+", default=[3000, 30000])
-    parser.add_argument("--compress", type=float, default=10.0, help="clock compression (default 10)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=REAL_RATE,
+        help=f"check-ins (and check-outs) a second; default a real morning of {NETWORK:,} students in 30 minutes",
+    )
+    parser.add_argument("--compress", type=float, default=10.0, help="compression of the rest of the day (default 10)")
     parser.add_argument("--workers", type=int, default=2, help="relay worker processes")
     parser.add_argument("--connections", type=int, default=48, help="webhook connections")
     args = parser.parse_args()
@@ -470,7 +484,7 @@ def main() -> None:
     figures = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.students:
-            figures[n] = report(run(n, args.compress, args.workers, args.connections, Path(tmp)), args.compress)
+            figures[n] = report(run(n, args.rate, args.compress, args.workers, args.connections, Path(tmp)), args.rate)
     if len(figures) > 1:
         small, large = min(figures), max(figures)
         print(f"growth from N={small} to N={large} ({large / small:.0f}x students):")
