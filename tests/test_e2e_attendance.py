@@ -23,8 +23,10 @@ from typing import Any
 import httpx
 import pytest
 import redis
+from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
+from messaging.models import InboundMessage
 from relay import dev_mail, migrate
 from relay.runtime import Runtime, build
 from tests.conftest import test_settings
@@ -161,12 +163,28 @@ def email_to(stack: Stack, address: str, subject_start: str, count: int = 1) -> 
     return wait_until(found, timeout=30, what=f"email {subject_start!r} to {address}")[count - 1]
 
 
-def reply(stack: Stack, original: Received, sender: str, body: str, **headers: str) -> None:
-    """The mentor's mail client answers, through Relay's SMTP server."""
+def reply(stack: Stack, original: Received, sender: str, body: str, **headers: str) -> str:
+    """The mentor's mail client answers, through Relay's SMTP server; returns the reply's Message-ID."""
     answered = dev_mail.Original.from_message(original.message)
     out = dev_mail.gmail_reply(answered, sender=sender, text=body, extra_headers=headers or None)
     with smtplib.SMTP(*stack.smtp, timeout=10) as client:
         client.send_message(out, from_addr=sender, to_addrs=[answered.reply_to])
+    return str(out["Message-ID"])
+
+
+def handled(stack: Stack, message_id: str, sender: str) -> tuple[str, str | None]:
+    """Waits until the worker has processed the email stored for `message_id`; its status and kind."""
+
+    def done() -> tuple[str, str | None] | None:
+        with stack.runtime.sessions() as session:
+            row = session.scalars(
+                select(InboundMessage).where(
+                    InboundMessage.channel == "email", InboundMessage.provider_id == f"{message_id}|{sender.lower()}"
+                )
+            ).one_or_none()
+            return (row.status, row.kind) if row is not None and row.processed_at is not None else None
+
+    return wait_until(done, timeout=30, what=f"the worker to process {message_id}")
 
 
 def export(stack: Stack, student_email: str) -> dict[str, Any]:
@@ -227,9 +245,10 @@ def test_wrong_sender_and_out_of_office_change_nothing_then_the_link_confirms(st
     reply(stack, email, "someone.else@example.net", "Yes")
     notice = email_to(stack, people.mentor_email, "A reply from someone.else@example.net was not applied")
     assert "nothing was changed" in notice.text
-    reply(
+    out_of_office = reply(
         stack, email, people.mentor_email, "I am out of the office until Monday.", **{"Auto-Submitted": "auto-replied"}
     )
+    assert handled(stack, out_of_office, people.mentor_email) == ("ignored", "auto_reply")
     assert export(stack, _student_email(stack, people))["status"] == "pending"
 
     link = next(w for w in email.text.split() if "/l/" in w)
