@@ -50,6 +50,14 @@ def _wait_finished(runtime: Any, addresses: list[str]) -> dict[str, OutboundMess
     return wait_until(done, timeout=30, what=f"messages to {addresses} to finish")
 
 
+def _wait_attempts(runtime: Any, address: str, attempts: int) -> OutboundMessage:
+    def reached() -> OutboundMessage | None:
+        row = _rows(runtime).get(address)
+        return row if row is not None and row.attempts >= attempts else None
+
+    return wait_until(reached, what=f"{attempts} attempts to {address}")
+
+
 def test_smtp_transient_failures_retry_and_permanent_ones_do_not(backend: dict[str, Any], make_runtime: Any) -> None:
     with SmtpSink() as sink:
         script = sink.handler.script
@@ -254,7 +262,7 @@ def test_smtp_transport_does_not_trust_an_unknown_certificate(
             ana = world.person(session, world.school(session), Role.advisor, "Ana", "ana@example.org")
             outbox.queue(session, [_email(ana, "untrusted")])
         runtime.extra["workers"] = [start_worker(runtime, threads=1)]
-        row = wait_until(lambda: (r := _rows(runtime)["ana@example.org"]).attempts >= 2 and r, what="a second attempt")
+        row = _wait_attempts(runtime, "ana@example.org", 2)
     assert row.status in (Status.queued, Status.sending) and "certificate" in (row.last_error or "")
     assert not sink.received
 
@@ -274,10 +282,7 @@ def test_a_wrong_smtp_password_holds_the_mail_and_logs_an_error_until_it_is_fixe
             ana = world.person(session, school, Role.advisor, "Ana", "ana@example.org")
             outbox.queue(session, [_email(ana, "held")])
         runtime.extra["workers"] = [start_worker(runtime, threads=1)]
-        row = wait_until(
-            lambda: (r := _rows(runtime)["ana@example.org"]).attempts >= 4 and r,
-            what="attempts past RELAY_MAX_ATTEMPTS",
-        )
+        row = _wait_attempts(runtime, "ana@example.org", 4)  # past RELAY_MAX_ATTEMPTS
         assert row.status in (Status.queued, Status.sending)
         assert "SMTP 535" in (row.last_error or "") and "RELAY_OUTBOUND_SMTP_URL" in (row.last_error or "")
         assert list(_rows(runtime)) == ["ana@example.org"], "no alert queued for a configuration problem"
@@ -308,9 +313,7 @@ def test_twilio_refusing_our_credentials_holds_the_texts(make_runtime: Any, sqli
             sam = world.person(session, world.school(session), Role.student, "Sam", phone="+15550000888")
             outbox.queue(session, [Notification(template="sms/help", to=sam)])
         runtime.extra["workers"] = [start_worker(runtime, threads=1)]
-        row = wait_until(
-            lambda: (r := _rows(runtime)["+15550000888"]).attempts >= 4 and r, what="attempts past the limit"
-        )
+        row = _wait_attempts(runtime, "+15550000888", 4)  # past RELAY_MAX_ATTEMPTS
     assert row.status in (Status.queued, Status.sending)
     assert "Twilio 401" in (row.last_error or "") and "RELAY_TWILIO_AUTH_TOKEN" in (row.last_error or "")
     assert not twilio.accepted
