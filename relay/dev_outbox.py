@@ -97,7 +97,8 @@ def _page(runtime: Runtime, fragment: bool, phone: str) -> str:
         school = session.scalars(select(School).where(School.name == DEMO_SCHOOL)).one_or_none()
         students = list(
             session.scalars(
-                select(Person).where(Person.role == Role.student, Person.phone.is_not(None)).order_by(Person.name)
+                # in the order the demo seeds them, so the README's Maya is the one already chosen
+                select(Person).where(Person.role == Role.student, Person.phone.is_not(None)).order_by(Person.id)
             )
         )
         messages = list(session.scalars(select(OutboundMessage).order_by(OutboundMessage.id.desc()).limit(SHOWN)))

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import smtplib
 import ssl
-import subprocess
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -18,7 +16,7 @@ from messaging import addresses, tokens
 from messaging.inbound import smtp_server
 from messaging.models import InboundMessage
 from tests.conftest import TEST_KEYS
-from tests.support import servers, world
+from tests.support import certs, servers, world
 from tests.support.waiting import wait_until
 from workflow.models import Role
 
@@ -128,29 +126,7 @@ def test_internal_failure_answers_451_not_500(make_runtime: Any, sqlite_url: str
 
 
 def test_starttls_is_offered_with_a_certificate(make_runtime: Any, sqlite_url: str, tmp_path: Path) -> None:
-    if not shutil.which("openssl"):
-        pytest.skip("openssl is not installed to make a test certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "1",
-            "-subj",
-            "/CN=relay.test",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = certs.self_signed(tmp_path)
     runtime = make_runtime(database_url=sqlite_url)
     token = _token(runtime)
     tls = smtp_server.tls_context(cert, key)
