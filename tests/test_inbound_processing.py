@@ -363,6 +363,7 @@ def test_an_x_failed_recipients_bounce_marks_the_address_and_tells_the_coordinat
         assert marked is to_bounce_address
     [alert] = inbound.sent(runtime, "cora@example.org")
     assert alert.subject == "Could not reach Ruth Chen" and "ruth@example.org" in alert.body_text
+    assert "550 5.1.1 User unknown" in alert.body_text  # the refusing server's words, from the text
     with runtime.sessions.begin() as session:
         ruth = world.person(
             session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"

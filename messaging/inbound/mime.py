@@ -180,7 +180,23 @@ def _report(message: Message, raw_headers: dict[str, str]) -> DeliveryReport | N
             original = _original_message_id(part)
     if not is_report and not failed:
         return _plain_bounce(message, raw_headers)
+    if not is_report and diagnostic is None:
+        status, diagnostic = _server_reply(message)
     return DeliveryReport(list(dict.fromkeys(failed)), status, diagnostic, original)
+
+
+_SERVER_REPLY = re.compile(r"^[ \t]*(5\d\d)[ -]((?:5\.\d{1,3}\.\d{1,3})?)[^\r\n]{0,300}", re.MULTILINE)
+
+
+def _server_reply(message: Message) -> tuple[str | None, str | None]:
+    """The refusing server's own words in a plain-text bounce with only `X-Failed-Recipients` (as
+    Exim writes it): the first "550 5.1.1 User unknown" line before the copy of the message. Only
+    permanent (5xx) lines: X-Failed-Recipients is sent when delivery has been given up."""
+    plain, _ = _bodies(message)
+    found = _SERVER_REPLY.search((plain or "")[:5000])
+    if found is None:
+        return None, None
+    return (found.group(2) or f"{found.group(1)[0]}.0.0"), found.group(0).strip()
 
 
 def _delivery_status_fields(part: Message) -> list[str]:
