@@ -106,6 +106,14 @@ def test_all_but_one_never_confirms_the_day_it_leaves_out(runtime: Any, digest: 
         ("all yes apart from #1", None),
         ("All the best,\nRuth", None),
         ("1 yes", None),
+        ("Hi Sam,\nYes, all confirmed. Thanks!", True),
+        ("Hello Ms. Garcia\nall good", True),
+        # a greeting that carries the answer is not a greeting, and a "no" anywhere undoes "all"
+        ("Hello - day 3 she was absent\nAll yes otherwise", None),
+        ("Hi Sam, Maya was not in on Wednesday.\nAll good for the rest.", None),
+        ("Good morning! Not all of them, Tuesday no\nall ok for the others", None),
+        ("All good but Tuesday she was sick", None),
+        ("All confirmed.\nShe wasn't here on Wednesday though.", None),
     ],
 )
 def test_reading_all_confirmed(text: str, everything: bool | None) -> None:

@@ -16,11 +16,15 @@ _ALL = re.compile(
 # "All yes except 2", "all confirmed but not day 3": the whole week is not confirmed.
 _EXCEPT = re.compile(
     r"\b(?:except|excluding|apart\s+from|other\s+than|besides|save\s+for|but\s+not|"
-    r"but\s+(?:day\s*|#|no\.?\s*)?\d|sauf|excepto|salvo|menos)\b",
+    r"but\s+(?:day\s*|#|no\.?\s*)?\d|but\s+(?:on\s+|not\s+)?(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|"
+    r"sauf|excepto|salvo|menos)\b",
     re.IGNORECASE,
 )
+# A line that is only a greeting and a name ("Hi Sam,", "Hello Ms. Garcia"): nothing else, so a
+# greeting that carries the answer ("Hi Sam, Maya was not in on Wednesday") is read as prose.
 _GREETING = re.compile(
-    r"^\W*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[ií]as|bonjour|ol[áa])\b.{0,40}$",
+    r"^\W*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[ií]as|bonjour|ol[áa])\b"
+    r"(?:[ \t,]+[\w.'’-]+){0,3}[\s,.!:;-]*$",
     re.IGNORECASE,
 )
 _LINE = re.compile(r"^\s*(?:#|no\.?\s*|day\s*)?(\d{1,2})\s*[.):\-]?\s+(.{1,2000})$", re.IGNORECASE)
@@ -40,8 +44,13 @@ class DigestAnswer:
 def parse(text: str, count: int) -> DigestAnswer:
     lines = [line for line in text.splitlines()[:200] if line.strip()]
     prose = [line for line in lines if not _LINE.match(line)]
-    opening = next((line for line in prose if not _GREETING.match(line)), "")
-    everything = True if _ALL.match(opening) and not any(_EXCEPT.search(line) for line in prose) else None
+    said = [line for line in prose if not _GREETING.match(line)]
+    opening = said[0] if said else ""
+    # "All yes" stands only if nothing else said is an exception or a "no" ("Tuesday she was out").
+    doubt = any(_EXCEPT.search(line) for line in said) or any(
+        classify(line, "attendance").kind == "no" for line in said[1:]
+    )
+    everything = True if _ALL.match(opening) and not doubt else None
     answers: dict[int, tuple[bool | None, str]] = {}
     for line in lines:
         match = _LINE.match(line)
