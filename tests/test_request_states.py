@@ -4,6 +4,7 @@ refused with a reason and change nothing."""
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,7 +44,10 @@ def test_the_table_reaches_every_state_and_has_terminal_ones() -> None:
 
 @pytest.fixture
 def placed(make_runtime: Any, sqlite_url: str) -> Any:
-    runtime = make_runtime(database_url=sqlite_url)
+    return _place(make_runtime(database_url=sqlite_url))
+
+
+def _place(runtime: Any) -> Any:
     with runtime.sessions.begin() as session:
         lincoln = world.school(session, name="Lincoln High")
         cora = world.person(session, lincoln, Role.coordinator, "Cora Diaz", "cora@example.org")
@@ -238,3 +242,48 @@ def test_a_waiting_start_gets_one_reminder_after_two_school_days_then_goes_to_th
         request = session.query(InternshipRequest).one()
         assert request.status == State.start_requested, "reminding decides nothing"
         assert request.advisor_reminded_at is not None and request.escalated_at is not None
+
+
+def test_ready_waits_for_a_lapse_in_progress_and_is_refused(make_runtime: Any, postgres_url: str) -> None:
+    """The lapse job has expired Maya's request and offered her place on, not yet committed, when
+    she sends READY: her start waits for the job, then sees the request expired and is refused,
+    rather than overwriting the lapse and holding the place twice."""
+    runtime, ids = _place(make_runtime(database_url=postgres_url))
+    with runtime.sessions.begin() as session:
+        maya, cora = session.get_one(Person, ids["maya"]), session.get_one(Person, ids["cora"])
+        requests.request_opportunity(session, maya, ids["opportunity"], NOW)
+        request = session.query(InternshipRequest).one()
+        requests.decide_request(session, request, cora, approve=True, reason="", via="email", now=NOW)
+        request_id = request.id
+    later = NOW + timedelta(days=15)
+    outcome: list[str] = []
+
+    def ready() -> None:
+        with runtime.sessions.begin() as session:
+            try:
+                requests.request_start(
+                    session,
+                    session.get_one(InternshipRequest, request_id),
+                    session.get_one(Person, ids["maya"]),
+                    days="Tue",
+                    start=time(9),
+                    end=time(15),
+                    first=date(2026, 3, 18),
+                    last=date(2026, 5, 1),
+                    now=later,
+                )
+                outcome.append("started")
+            except Refused as refused:
+                outcome.append(str(refused))
+
+    with runtime.sessions() as lapse:
+        with lapse.begin():
+            requests.pursuit_jobs(lapse, later)
+            student = threading.Thread(target=ready)
+            student.start()
+            student.join(1.0)
+            assert student.is_alive(), "READY should wait for the lapse's locks"
+        student.join(10)
+    assert outcome and "can't be started" in outcome[0]
+    with runtime.sessions() as session:
+        assert session.get_one(InternshipRequest, request_id).status == State.expired

@@ -446,6 +446,9 @@ def pursuit_jobs(session: Session, now: datetime) -> list[Notification]:
             notes += _to_mentor_pursuit_ended(request)
             notes += offer_next(session, request.opportunity, now)
         elif request.pursuit_reminded_at is None and request.pursue_until - now <= REMIND_BEFORE_END:
+            _hold(session, request)  # site then request, like every other path: no lock cycle
+            if request.status != State.pursuing or request.pursuit_reminded_at is not None:
+                continue
             request.pursuit_reminded_at = now
             notes.append(_to_student(request, "pursuit_reminder", until=request.pursue_until))
     return notes
@@ -502,6 +505,7 @@ def request_start(
         raise Refused("The end time must be after the start time.")
     if last < first:
         raise Refused("The last day must be on or after the first day.")
+    _hold(session, request)  # the lapse job may have just expired it and offered the place on
     move(request, Event.ready, now)
     request.days, request.start_time, request.end_time = days, start, end
     request.start_date, request.end_date, request.start_requested_at = first, last, now
