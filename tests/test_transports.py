@@ -58,6 +58,16 @@ def _wait_attempts(runtime: Any, address: str, attempts: int) -> OutboundMessage
     return wait_until(reached, what=f"{attempts} attempts to {address}")
 
 
+def _wait_holds(caplog: pytest.LogCaptureFixture, reason: str, holds: int) -> None:
+    """Wait until a message has been held `holds` times for `reason` (each hold logs an error)."""
+
+    def held() -> bool | None:
+        errors = [r for r in caplog.records if r.levelname == "ERROR" and reason in r.getMessage()]
+        return True if len(errors) >= holds else None
+
+    wait_until(held, what=f"{holds} holds for {reason}")
+
+
 def test_smtp_transient_failures_retry_and_permanent_ones_do_not(backend: dict[str, Any], make_runtime: Any) -> None:
     with SmtpSink() as sink:
         script = sink.handler.script
@@ -253,7 +263,7 @@ def test_smtp_starttls_and_login_deliver(
 
 
 def test_smtp_transport_does_not_trust_an_unknown_certificate(
-    make_runtime: Any, sqlite_url: str, tmp_path: Path
+    make_runtime: Any, sqlite_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     cert, key = certs.self_signed(tmp_path)  # not in SSL_CERT_FILE
     with SmtpSink(tls=certs.server_context(cert, key)) as sink:
@@ -262,7 +272,8 @@ def test_smtp_transport_does_not_trust_an_unknown_certificate(
             ana = world.person(session, world.school(session), Role.advisor, "Ana", "ana@example.org")
             outbox.queue(session, [_email(ana, "untrusted")])
         runtime.extra["workers"] = [start_worker(runtime, threads=1)]
-        row = _wait_attempts(runtime, "ana@example.org", 2)
+        _wait_holds(caplog, "certificate not trusted", 2)  # past RELAY_MAX_ATTEMPTS, held not failed
+        row = _rows(runtime)["ana@example.org"]
     assert row.status in (Status.queued, Status.sending) and "certificate" in (row.last_error or "")
     assert not sink.received
 
@@ -282,8 +293,10 @@ def test_a_wrong_smtp_password_holds_the_mail_and_logs_an_error_until_it_is_fixe
             ana = world.person(session, school, Role.advisor, "Ana", "ana@example.org")
             outbox.queue(session, [_email(ana, "held")])
         runtime.extra["workers"] = [start_worker(runtime, threads=1)]
-        row = _wait_attempts(runtime, "ana@example.org", 4)  # past RELAY_MAX_ATTEMPTS
+        _wait_holds(caplog, "SMTP 535", 4)  # past RELAY_MAX_ATTEMPTS
+        row = _rows(runtime)["ana@example.org"]
         assert row.status in (Status.queued, Status.sending)
+        assert row.attempts <= 1, "holds are not counted as attempts"
         assert "SMTP 535" in (row.last_error or "") and "RELAY_OUTBOUND_SMTP_URL" in (row.last_error or "")
         assert list(_rows(runtime)) == ["ana@example.org"], "no alert queued for a configuration problem"
         errors = [r for r in caplog.records if r.levelname == "ERROR" and "SMTP 535" in r.getMessage()]
@@ -297,7 +310,9 @@ def test_a_wrong_smtp_password_holds_the_mail_and_logs_an_error_until_it_is_fixe
     assert [r.user for r in sink.received] == ["relay"]
 
 
-def test_twilio_refusing_our_credentials_holds_the_texts(make_runtime: Any, sqlite_url: str) -> None:
+def test_twilio_refusing_our_credentials_holds_the_texts(
+    make_runtime: Any, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
     with FakeTwilio() as twilio:
         runtime = make_runtime(
             database_url=sqlite_url,
@@ -313,7 +328,9 @@ def test_twilio_refusing_our_credentials_holds_the_texts(make_runtime: Any, sqli
             sam = world.person(session, world.school(session), Role.student, "Sam", phone="+15550000888")
             outbox.queue(session, [Notification(template="sms/help", to=sam)])
         runtime.extra["workers"] = [start_worker(runtime, threads=1)]
-        row = _wait_attempts(runtime, "+15550000888", 4)  # past RELAY_MAX_ATTEMPTS
+        _wait_holds(caplog, "Twilio 401", 4)  # past RELAY_MAX_ATTEMPTS
+        row = _rows(runtime)["+15550000888"]
     assert row.status in (Status.queued, Status.sending)
+    assert row.attempts <= 1, "holds are not counted as attempts"
     assert "Twilio 401" in (row.last_error or "") and "RELAY_TWILIO_AUTH_TOKEN" in (row.last_error or "")
     assert not twilio.accepted

@@ -290,7 +290,10 @@ def _record_retry(row: Claimed, exc: TransientError, now: datetime) -> None:
     if row.attempts >= cfg.max_attempts and not configuration:
         _record_failure(row, PermanentError(f"gave up after {row.attempts} attempts: {exc.reason}", code=exc.code), now)
         return
-    due = now + timedelta(seconds=backoff(row.attempts))
+    # A held message tries again at the longest backoff, and the hold is not counted as one of its
+    # attempts: once the setting is fixed, a 429 in the backlog must not find it out of retries.
+    wait = cfg.retry_max * random.uniform(0.8, 1.2) if configuration else backoff(row.attempts)
+    due = now + timedelta(seconds=wait)
     with context.current().sessions.begin() as session:
         due = _quiet_due(session, row, due)
         session.execute(
@@ -302,6 +305,7 @@ def _record_retry(row: Claimed, exc: TransientError, now: datetime) -> None:
                 enqueued_at=now,
                 last_error=exc.reason[:1000],
                 uncertain=row.uncertain or exc.uncertain,
+                attempts=OM.attempts - 1 if configuration else OM.attempts,
             )
             .execution_options(synchronize_session=False)
         )
