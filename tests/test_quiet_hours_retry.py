@@ -146,3 +146,26 @@ def test_a_text_reclaimed_from_a_stopped_worker_in_quiet_hours_waits_until_seven
     delivery.deliver_sms(student)
     assert w.provider.sent == [("+15550000001", w.clock.now)]
     assert w.row(student).status == Status.sent
+
+
+def test_a_first_attempt_that_comes_late_into_quiet_hours_waits_until_seven(quiet: World) -> None:
+    """Queued at 20:59, outside quiet hours, but the broker lost it and the sweeper brings it
+    back at 21:05 (or a backlog held it): it is not sent until seven, and the wait costs no
+    attempt. One that is on time is sent without a look-up."""
+    w = quiet
+    w.provider.failing = False
+    late = _queue(w, Role.student, "+15550000001")
+    on_time = _queue(w, Role.student, "+15550000002")
+    delivery.deliver_sms(on_time)
+    assert w.provider.sent == [("+15550000002", local(20, 59))]
+
+    w.clock.now = local(21, 5)
+    delivery.deliver_sms(late)
+    row = w.row(late)
+    assert w.provider.sent == [("+15550000002", local(20, 59))]
+    assert (row.status, row.attempts, row.next_attempt_at) == (Status.queued, 0, local(7, day=16))
+
+    w.clock.now = local(7, day=16)
+    delivery.deliver_sms(late)
+    assert w.provider.sent[-1] == ("+15550000001", local(7, day=16))
+    assert (w.row(late).status, w.row(late).attempts) == (Status.sent, 1)

@@ -103,6 +103,10 @@ def _near(message_id: int, slot: float) -> bool:
     return False
 
 
+# A first attempt this long after the row was written is late, and quiet hours are checked again.
+LATE = timedelta(seconds=60)
+
+
 def attempt(message_id: int, slot: float | None = None) -> bool:
     """Claim the row and send it (at `slot`, if paced: claimed first so the database never makes
     a paced message late). False if the row was not there to claim."""
@@ -112,7 +116,7 @@ def attempt(message_id: int, slot: float | None = None) -> bool:
         row, recovering = claim(connection, message_id, now)
     if row is None:
         return False
-    if row.attempts > 1 and row.channel == "sms" and _defer_for_quiet_hours(row, now):
+    if row.channel == "sms" and (row.attempts > 1 or now - row.created_at > LATE) and _defer_for_quiet_hours(row, now):
         return True
     if slot is not None and slot > time.time():
         time.sleep(slot - time.time())
@@ -266,9 +270,9 @@ def _quiet_due(session: Session, row: Claimed, due: datetime) -> datetime:
 
 def _defer_for_quiet_hours(row: Claimed, now: datetime) -> bool:
     """A later attempt (a retry that came back late, a row reclaimed from a worker that stopped,
-    Dramatiq's retry after an internal error) may come inside quiet hours: put the row back until
-    they end. True if it was put back. The first attempt was timed when the row was queued, and
-    needs no look-up here."""
+    Dramatiq's retry after an internal error) or a late first one (a backlog, the sweeper after
+    the broker lost it) may come inside quiet hours: put the row back until they end. True if it
+    was put back. A first attempt on time was timed when the row was queued: no look-up for it."""
     with context.current().sessions.begin() as session:
         due = _quiet_due(session, row, now)
         if due <= now:
