@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
 from messaging import segments
+
+if TYPE_CHECKING:
+    from workflow.requests import Refused
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -168,6 +171,11 @@ def _copy_block(name: str, block: str, context: dict[str, Any]) -> str:
 def render_copy(name: str, block: str, context: dict[str, Any]) -> str:
     """One piece of a page's copy, `{% block <block> %}` of `web/<name>.txt`, on one line."""
     return " ".join(_copy_block(name, block, context).split())
+
+
+def refusal(refused: Refused) -> str:
+    """Why a move was refused, in a person's words: `{% block <reason> %}` of web/refusals.txt."""
+    return render_copy("refusals", refused.reason, dict(refused.details))
 
 
 def render_details(name: str, context: dict[str, Any], block: str = "details") -> list[tuple[str, str]]:

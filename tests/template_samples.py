@@ -145,6 +145,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "why": "This request is denied, so it can't be approved.",
     },
     "web/link_open_pages": {},
+    "web/refusals": {"state": "denied", "event": "approve"},
     "web/link_done": {"outcome": "Thanks: Maya's day is confirmed."},
     "web/link_used": {"outcome": "Confirmed by Dr. Ruth Chen by email.", "used_at": NOW},
     "web/link_expired": {},

@@ -192,6 +192,8 @@ def test_request_approved_by_reply_then_the_window_lapses_and_the_next_student_i
     assert "Radiology assistant" in maya.get("/s/?q=x-ray").text
     done = maya.post(f"/s/request/{town.opportunity_id}", data={"csrf": csrf(maya)}, follow_redirects=True)
     assert "Sent! Your coordinator will decide" in html.unescape(done.text)
+    again = maya.post(f"/s/request/{town.opportunity_id}", data={"csrf": csrf(maya)}, follow_redirects=True)
+    assert "You already asked for this one: your request is waiting for the coordinator." in html.unescape(again.text)
     decide = sent(town, "cora@example.org", "email/request_decide")
     assert decide.subject == "Approve Maya Lopez for Radiology assistant at Riverside Clinic?"
     assert "No one else is pursuing Riverside Clinic" in decide.body_text

@@ -20,7 +20,7 @@ def toggle_favourite(session: Session, student: Person, opportunity_id: int, now
     """Save or unsave; True if it is now a favourite."""
     opportunity = session.get(Opportunity, opportunity_id)
     if opportunity is None or not can_see(session, student, opportunity):
-        raise Refused("That opportunity isn't open to you.")
+        raise Refused("not_open")
     existing = session.scalars(
         select(Favourite).where(Favourite.student_id == student.id, Favourite.opportunity_id == opportunity_id)
     ).first()
@@ -53,7 +53,7 @@ def wishlist(session: Session, student: Person) -> list[str]:
 def wish(session: Session, student: Person, field: str, now: datetime) -> str:
     field = " ".join(field.split())[:100].lower()
     if not field:
-        raise Refused("Please name a field, like nursing or engineering.")
+        raise Refused("name_a_field")
     if field not in wishlist(session, student):
         session.add(WishlistField(student_id=student.id, field=field, created_at=now))
         audit.record(session, action="wishlist.added", channel="link", now=now, actor=student, field=field)

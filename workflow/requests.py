@@ -77,30 +77,18 @@ OPEN = (State.waiting, State.requested, State.pursuing, State.start_requested)
 HOLDING_A_PLACE = (State.requested, State.pursuing, State.start_requested, State.active)
 PURSUING_THE_SITE = (State.requested, State.pursuing, State.start_requested)
 
-_STATE_WORDS = {
-    State.waiting: "still in line",
-    State.requested: "waiting for the coordinator",
-    State.denied: "denied",
-    State.pursuing: "approved and being pursued",
-    State.expired: "expired (its window ended)",
-    State.start_requested: "waiting for the advisor",
-    State.active: "already started",
-    State.withdrawn: "withdrawn",
-}
-_EVENT_WORDS = {
-    Event.offer: "offered a place",
-    Event.approve: "approved",
-    Event.deny: "denied",
-    Event.lapse: "expired",
-    Event.ready: "started",
-    Event.advisor_approve: "approved to start",
-    Event.advisor_deny: "refused a start",
-    Event.withdraw: "withdrawn",
-}
-
 
 class Refused(Exception):
-    """A move the request's state does not allow; the message says why, for a person."""
+    """A move that may not happen; nothing changed. `reason` names why, and `details` fill it in:
+    the words a person reads are `{% block <reason> %}` of templates/web/refusals.txt."""
+
+    def __init__(self, reason: str, **details: str) -> None:
+        super().__init__(reason, details)
+        self.reason = reason
+        self.details = details
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.details}" if self.details else self.reason
 
 
 def check(request: InternshipRequest, event: Event) -> State:
@@ -108,7 +96,7 @@ def check(request: InternshipRequest, event: Event) -> State:
     state = State(request.status)
     target = TRANSITIONS.get((state, event))
     if target is None:
-        raise Refused(f"This request is {_STATE_WORDS[state]}, so it can't be {_EVENT_WORDS[event]}.")
+        raise Refused("bad_move", state=state.value, event=event.value)
     return target
 
 
@@ -275,7 +263,7 @@ def request_opportunity(session: Session, student: Person, opportunity_id: int, 
         _lock_site(session, opportunity.site_id)
         session.refresh(opportunity, with_for_update=True)
     if opportunity is None or not opportunity.active or not can_see(session, student, opportunity):
-        raise Refused("That opportunity isn't open to you.")
+        raise Refused("not_open")
     existing = session.scalars(
         select(InternshipRequest).where(
             InternshipRequest.student_id == student.id,
@@ -284,7 +272,7 @@ def request_opportunity(session: Session, student: Person, opportunity_id: int, 
         )
     ).first()
     if existing is not None:
-        raise Refused(f"You already asked for this one: your request is {_STATE_WORDS[State(existing.status)]}.")
+        raise Refused("already_asked", state=existing.status)
     room = _has_room(session, opportunity)
     request = InternshipRequest(
         school_id=student.school_id,
@@ -328,7 +316,7 @@ def decide_request(
     now: datetime,
 ) -> Result:
     if coordinator.role != Role.coordinator or coordinator.school_id != request.school_id:
-        raise Refused("Only a coordinator of this school can decide this request.")
+        raise Refused("not_coordinator")
     if approve is None:
         note = Notification(
             template="email/request_clarify",
@@ -396,7 +384,7 @@ def offer_next(session: Session, opportunity: Opportunity, now: datetime) -> lis
 
 def withdraw(session: Session, request: InternshipRequest, student: Person, now: datetime) -> Result:
     if request.student_id != student.id:
-        raise Refused("That request isn't yours.")
+        raise Refused("not_yours")
     _hold(session, request)
     move(request, Event.withdraw, now)
     audit.record(
@@ -500,11 +488,11 @@ def request_start(
 ) -> Result:
     """READY: the student asks to start, with days, hours and dates; the advisor decides."""
     if request.student_id != student.id:
-        raise Refused("That request isn't yours.")
+        raise Refused("not_yours")
     if end <= start:
-        raise Refused("The end time must be after the start time.")
+        raise Refused("end_before_start")
     if last < first:
-        raise Refused("The last day must be on or after the first day.")
+        raise Refused("last_before_first")
     _hold(session, request)  # the lapse job may have just expired it and offered the place on
     move(request, Event.ready, now)
     request.days, request.start_time, request.end_time = days, start, end
@@ -581,7 +569,7 @@ def decide_start(
 ) -> Result:
     decider = _decider(session, request)
     if decider is None or (advisor.id != decider.id and advisor.role != Role.coordinator):
-        raise Refused("Only the student's advisor (or a coordinator) can decide this start.")
+        raise Refused("not_advisor")
     if approve is None:
         return Result([_start_email(session, request, reminder=True)], summary="unclear answer; asked again")
     _hold(session, request)
@@ -736,7 +724,7 @@ def suggest(
     (and the coordinator told); otherwise the coordinator hears about the idea."""
     name = name.strip()[:200]
     if not name:
-        raise Refused("Please give the name of the place.")
+        raise Refused("name_the_place")
     blocked = blocked_site(session, student.school, name)
     prospect = Prospect(
         school_id=student.school_id,

@@ -101,8 +101,10 @@ def _act(cookie: str | None, form: dict[str, str], action: Action, back: str) ->
             return _signed_out()
         try:
             note, result = action(session, student, form, now)
-        except (requests.Refused, RowProblem) as refused:
-            note, result = str(refused), Result()
+        except requests.Refused as refused:
+            note, result = rendering.refusal(refused), Result()
+        except RowProblem as problem:
+            note, result = str(problem), Result()
         outbox.queue(session, result.notifications, now=now)
     separator = "&" if "?" in back else "?"
     return RedirectResponse(f"{back}{separator}{urlencode({'note': note})}", status_code=303)
@@ -195,7 +197,7 @@ def _suggest(session: Session, student: Person, form: dict[str, str], now: datet
 def _mine(session: Session, student: Person, request_id: int) -> InternshipRequest:
     request = session.get(InternshipRequest, request_id)
     if request is None or request.student_id != student.id:
-        raise requests.Refused("That request isn't yours.")
+        raise requests.Refused("not_yours")
     return request
 
 

@@ -81,7 +81,7 @@ def _decide_by_reply(session: Session, reply: IncomingReply, now: datetime, deci
     try:
         return decide(session, request, reply.person, approve=approve, reason=reason, via="email", now=now)
     except requests.Refused as refused:
-        return _refused_by_email(reply, str(refused))
+        return _refused_by_email(reply, rendering.refusal(refused))
 
 
 def request_by_reply(session: Session, reply: IncomingReply, now: datetime) -> Result:
@@ -148,7 +148,8 @@ class DecideRequest:
                 session, request, person, approve=approve, reason=form.get("comment", ""), via="link", now=now
             )
         except requests.Refused as refused:
-            return LinkResult(outcome=rendering.render_copy(DECIDE_COPY, "refused", {"why": str(refused)}))
+            why = rendering.refusal(refused)
+            return LinkResult(outcome=rendering.render_copy(DECIDE_COPY, "refused", {"why": why}))
         if self.start and approve and request.status != requests.State.active:
             said = "blocked"
         else:
