@@ -49,7 +49,8 @@ def import_file(runtime: Runtime, kind: str, path: Path, out: TextIO = sys.stdou
         for error in failed.errors:
             print(f"  {error}", file=err)
         return 1
-    print(f"{kind}: {report.lines} rows, {report.created} created, {report.updated} updated", file=out)
+    counted = "1 row" if report.lines == 1 else f"{report.lines} rows"
+    print(f"{kind}: {counted}, {report.created} created, {report.updated} updated", file=out)
     return 0
 
 
