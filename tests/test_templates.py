@@ -91,7 +91,7 @@ def test_long_feedback_is_shortened_to_fit_two_segments() -> None:
 
 def test_an_sms_longer_than_two_segments_is_refused() -> None:
     long_school = type(COMMON["school"])(**{**vars(COMMON["school"]), "name": "ç" * 140})
-    with pytest.raises(TemplateTooLong, match="4 segments"):
+    with pytest.raises(TemplateTooLong, match="5 segments"):
         rendering.render_sms("help", {**COMMON, "school": long_school})
 
 
