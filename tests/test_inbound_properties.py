@@ -6,6 +6,7 @@ row left unprocessed); a text message gets an answer unless help was already sen
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 from email.message import Message
@@ -19,7 +20,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
-from messaging.inbound import auto_replies, mime, processing, sms_keywords, store
+from messaging.inbound import auto_replies, mime, processing, sms_keywords, smtp_server, store
 from messaging.inbound.reply_text import split_reply
 from messaging.models import InboundMessage, OutboundMessage, SmsConversation, SmsOptOut
 from relay.runtime import Runtime
@@ -148,6 +149,34 @@ def test_any_mime_tree_is_stored_and_reaches_an_outcome(runtime: Any, raw: bytes
     )
     assert row.status in DONE, (row.status, row.result)
     assert row.raw == raw
+
+
+@PROPERTY
+@given(
+    raw=emails() | st.binary(max_size=3000),
+    mail_from=st.sampled_from(["", "maya@example.org", "mailer-daemon@mx.example.org", "x@y"]),
+)
+def test_any_message_at_smtp_data_is_stored_before_250_and_processed(runtime: Any, raw: bytes, mail_from: str) -> None:
+    """Through the SMTP server's own DATA handler (the code aiosmtpd calls): every message gets
+    250 with its row stored, holding the exact bytes, and processing reaches an outcome."""
+    from aiosmtpd.smtp import Envelope, Session
+
+    handler = smtp_server.handler_for(runtime.context.config)
+    envelope = Envelope()
+    envelope.mail_from, envelope.rcpt_tos = mail_from, ["reply@relay.test"]
+    # A Message-ID of its own first: the same Message-ID from the same sender is a retry, stored once.
+    envelope.content = envelope.original_content = f"Message-ID: <case-{next(COUNTER)}@test>\r\n".encode() + raw
+    session = Session(loop=None)  # type: ignore[arg-type]
+    session.peer = ("127.0.0.1", 2525)  # type: ignore[assignment]  # aiosmtpd types it as a str; a socket gives a tuple
+    answer = asyncio.run(handler.handle_DATA(None, session, envelope))  # type: ignore[arg-type]
+    assert answer.startswith("250 "), answer
+    row_id = int(answer.rsplit(" ", 1)[1])
+    with runtime.sessions() as db:
+        stored = db.get_one(InboundMessage, row_id)
+        assert (stored.raw, stored.channel) == (envelope.content, "email")
+    processing.process_inbound(row_id)
+    with runtime.sessions() as db:
+        assert db.get_one(InboundMessage, row_id).status in DONE
 
 
 @PROPERTY
