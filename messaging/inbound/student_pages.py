@@ -144,10 +144,15 @@ async def suggest_page(request: Request, note: str = "") -> Response:
 # -- actions ------------------------------------------------------------------------------------------
 
 
+def _note(block: str, **context: str) -> str:
+    """What the page says after an action: `{% block <block> %}` of web/student_notes.txt."""
+    return rendering.render_copy("student_notes", block, context)
+
+
 def _favourite(opportunity_id: int) -> Action:
     def act(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
         saved = browsing.toggle_favourite(session, student, opportunity_id, now)
-        return ("Saved to your favourites." if saved else "Removed from your favourites."), Result()
+        return _note("favourite_saved" if saved else "favourite_removed"), Result()
 
     return act
 
@@ -156,24 +161,19 @@ def _request(opportunity_id: int) -> Action:
     def act(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
         result = requests.request_opportunity(session, student, opportunity_id, now)
         waiting = any(n.template == "sms/request_waiting" for n in result.notifications)
-        note = (
-            "It's full right now, so you're in line: we'll text you when a place opens."
-            if waiting
-            else "Sent! Your coordinator will decide, and we'll text you."
-        )
-        return note, result
+        return _note("request_waiting" if waiting else "request_sent"), result
 
     return act
 
 
 def _wish(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
     field = browsing.wish(session, student, form.get("field", ""), now)
-    return f"Added {field} to your wishlist.", Result()
+    return _note("wish_added", field=field), Result()
 
 
 def _unwish(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
     browsing.unwish(session, student, form.get("field", ""), now)
-    return "Removed from your wishlist.", Result()
+    return _note("wish_removed"), Result()
 
 
 def _suggest(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
@@ -186,12 +186,7 @@ def _suggest(session: Session, student: Person, form: dict[str, str], now: datet
         contact=form.get("contact", ""),
         now=now,
     )
-    if accepted:
-        return "Thanks! Your coordinator will look into it.", result
-    return (
-        "Thanks for the idea! That business has asked schools not to contact them, so it can't be an "
-        "internship site. Your coordinator knows you suggested it."
-    ), result
+    return _note("suggestion_sent" if accepted else "suggestion_do_not_solicit"), result
 
 
 def _mine(session: Session, student: Person, request_id: int) -> InternshipRequest:
@@ -215,7 +210,7 @@ def _start(request_id: int) -> Action:
             last=parse_date(form.get("end_date", "")),
             now=now,
         )
-        return "Sent to your advisor. We'll text you when they answer.", result
+        return _note("start_sent"), result
 
     return act
 
@@ -223,7 +218,7 @@ def _start(request_id: int) -> Action:
 def _withdraw(request_id: int) -> Action:
     def act(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
         result = requests.withdraw(session, _mine(session, student, request_id), student, now)
-        return "Withdrawn.", result
+        return _note("withdrawn"), result
 
     return act
 
