@@ -147,6 +147,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "web/link_open_pages": {},
     "web/refusals": {"state": "denied", "event": "approve"},
     "web/student_notes": {"field": "nursing"},
+    "web/form_errors": {},
     "web/link_done": {"outcome": "Thanks: Maya's day is confirmed."},
     "web/link_used": {"outcome": "Confirmed by Dr. Ruth Chen by email.", "used_at": NOW},
     "web/link_expired": {},

@@ -97,7 +97,7 @@ def _act(token: str, form: dict[str, str]) -> Response:
                 school=found.school,
                 person=found.person,
                 view=view,
-                error="Please choose one of the options first.",
+                error=rendering.render_copy("form_errors", "no_choice", {}),
                 **view.extra,
             )
         reusable = getattr(found.action, "reusable", False)
