@@ -279,8 +279,8 @@ def test_the_expired_reply_notice_comes_again_a_day_later_and_each_address_gets_
     assert replies == []
 
 
-def test_a_bounce_marks_the_message_blocks_the_address_and_tells_the_coordinator(school_runtime: Any) -> None:
-    runtime = school_runtime
+def _email_to_ruth(runtime: Any) -> OutboundMessage:
+    """An email Relay sent Ruth Chen, mentor at Lincoln High: the message a bounce is about."""
     with runtime.sessions.begin() as session:
         ruth = world.person(
             session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
@@ -289,6 +289,12 @@ def test_a_bounce_marks_the_message_blocks_the_address_and_tells_the_coordinator
             session,
             [Notification(template="email/reply_unmatched", to=ruth, kind=Kind.message, context={"subject": "x"})],
         )
+    return original
+
+
+def test_a_bounce_marks_the_message_blocks_the_address_and_tells_the_coordinator(school_runtime: Any) -> None:
+    runtime = school_runtime
+    original = _email_to_ruth(runtime)
     dsn = (
         b"From: Mail Delivery Subsystem <mailer-daemon@mx.example.org>\r\nTo: bounce@relay.test\r\n"
         b"Subject: Delivery Status Notification (Failure)\r\nMIME-Version: 1.0\r\n"
@@ -346,14 +352,7 @@ def test_an_x_failed_recipients_bounce_marks_the_address_and_tells_the_coordinat
     """To the bounce address of the message (its row is marked too), or to Relay's bare address
     (a server that bounced to the From header): the failed address is kept from further mail."""
     runtime = school_runtime
-    with runtime.sessions.begin() as session:
-        ruth = world.person(
-            session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
-        )
-        [original] = outbox.queue(
-            session,
-            [Notification(template="email/reply_unmatched", to=ruth, kind=Kind.message, context={"subject": "x"})],
-        )
+    original = _email_to_ruth(runtime)
     rcpt = addresses.bounce_address(original.id, TEST_KEYS, "relay.test") if to_bounce_address else "relay@relay.test"
     row = inbound.email(runtime, _exim_bounce("Ruth@Example.org", rcpt), rcpt, mail_from="")
     assert (row.status, row.kind, row.result) == ("processed", "bounce", "bounced: ruth@example.org")

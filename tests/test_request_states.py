@@ -103,17 +103,7 @@ def test_services_refuse_moves_the_state_does_not_allow_and_change_nothing(place
         with pytest.raises(Refused, match="'state': 'expired', 'event': 'approve'"):
             requests.decide_request(session, request, cora, approve=True, reason="", via="email", now=NOW)
         with pytest.raises(Refused, match="'event': 'ready'"):
-            requests.request_start(
-                session,
-                request,
-                maya,
-                days="Tue",
-                start=time(9),
-                end=time(15),
-                first=date(2026, 3, 3),
-                last=date(2026, 5, 1),
-                now=NOW,
-            )
+            _ask_to_start(session, request, NOW)
         assert request.status == State.expired
         requests.request_opportunity(session, maya, ids["opportunity"], NOW)  # may ask again after it expired
         with pytest.raises(Refused, match="already_asked"):
@@ -128,17 +118,7 @@ def test_a_denied_request_cannot_start(placed: Any) -> None:
         request = session.query(InternshipRequest).one()
         requests.decide_request(session, request, cora, approve=False, reason="Not this term", via="link", now=NOW)
         with pytest.raises(Refused, match="'state': 'denied', 'event': 'ready'"):
-            requests.request_start(
-                session,
-                request,
-                maya,
-                days="Tue",
-                start=time(9),
-                end=time(15),
-                first=date(2026, 3, 3),
-                last=date(2026, 5, 1),
-                now=NOW,
-            )
+            _ask_to_start(session, request, NOW)
         assert (request.status, request.reason) == (State.denied, "Not this term")
 
 
@@ -254,28 +234,14 @@ def test_ready_waits_for_a_lapse_in_progress_and_is_refused(make_runtime: Any, p
     rather than overwriting the lapse and holding the place twice."""
     runtime, ids = _place(make_runtime(database_url=postgres_url))
     with runtime.sessions.begin() as session:
-        maya, cora = session.get_one(Person, ids["maya"]), session.get_one(Person, ids["cora"])
-        requests.request_opportunity(session, maya, ids["opportunity"], NOW)
-        request = session.query(InternshipRequest).one()
-        requests.decide_request(session, request, cora, approve=True, reason="", via="email", now=NOW)
-        request_id = request.id
+        request_id = _approved(session, ids, NOW).id
     later = NOW + timedelta(days=15)
     outcome: list[str] = []
 
     def ready() -> None:
         with runtime.sessions.begin() as session:
             try:
-                requests.request_start(
-                    session,
-                    session.get_one(InternshipRequest, request_id),
-                    session.get_one(Person, ids["maya"]),
-                    days="Tue",
-                    start=time(9),
-                    end=time(15),
-                    first=date(2026, 3, 18),
-                    last=date(2026, 5, 1),
-                    now=later,
-                )
+                _ask_to_start(session, session.get_one(InternshipRequest, request_id), later)
                 outcome.append("started")
             except Refused as refused:
                 outcome.append(f"{refused.reason}: {refused.details.get('state')}")

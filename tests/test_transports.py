@@ -58,6 +58,19 @@ def _wait_attempts(runtime: Any, address: str, attempts: int) -> OutboundMessage
     return wait_until(reached, what=f"{attempts} attempts to {address}")
 
 
+def _providers(twilio: FakeTwilio, sink: SmtpSink) -> dict[str, Any]:
+    """Settings that point Relay at the local Twilio API and SMTP sink, unpaced, no quiet hours."""
+    return {
+        "outbound_smtp_url": sink.url,
+        "twilio_account_sid": twilio.account_sid,
+        "twilio_auth_token": twilio.auth_token,
+        "twilio_from": "+15005550006",
+        "twilio_api_base": twilio.base_url,
+        "sms_segments_per_second": 100,
+        "quiet_hours": "00:00-00:00",
+    }
+
+
 def _wait_holds(caplog: pytest.LogCaptureFixture, reason: str, holds: int) -> None:
     """Wait until a message has been held `holds` times for `reason` (each hold logs an error)."""
 
@@ -137,13 +150,7 @@ def test_twilio_transient_errors_retry_and_permanent_ones_do_not(backend: dict[s
         twilio.script["+15550021610"] = [21610]
         runtime = make_runtime(
             **backend,
-            outbound_smtp_url=sink.url,
-            twilio_account_sid=twilio.account_sid,
-            twilio_auth_token=twilio.auth_token,
-            twilio_from="+15005550006",
-            twilio_api_base=twilio.base_url,
-            sms_segments_per_second=100,
-            quiet_hours="00:00-00:00",
+            **_providers(twilio, sink),
         )
         numbers = ["+15550000200", "+15550000429", "+15550000500", "+15550021211", "+15550021610"]
         with runtime.sessions.begin() as session:
@@ -196,13 +203,7 @@ def test_hanging_peers_are_cut_off_at_the_send_timeout_retried_and_then_deliver(
     with FakeTwilio() as twilio, SmtpSink() as sink:
         runtime = make_runtime(
             database_url=sqlite_url,
-            outbound_smtp_url=sink.url,
-            twilio_account_sid=twilio.account_sid,
-            twilio_auth_token=twilio.auth_token,
-            twilio_from="+15005550006",
-            twilio_api_base=twilio.base_url,
-            sms_segments_per_second=100,
-            quiet_hours="00:00-00:00",
+            **_providers(twilio, sink),
             send_timeout_seconds=0.3,
             max_attempts=100,  # the test decides when the peers answer, not the attempt limit
         )
