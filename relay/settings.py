@@ -1,6 +1,6 @@
 """Settings from RELAY_* environment variables and a `.env` file.
 
-The names in DESIGN.md are fixed; the others tune the defaults. A missing or malformed setting
+The names in docs/ARCHITECTURE.md are fixed; the others tune the defaults. A missing or malformed setting
 stops start-up with one line naming it (`SettingsError`).
 """
 
