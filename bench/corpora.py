@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from messaging.inbound.html_text import html_to_text
-from messaging.inbound.mime import parse
+from messaging.inbound.reading.html_text import html_to_text
+from messaging.inbound.reading.mime import parse
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_CORPORA = REPO.parent / "shared" / "corpora"
@@ -48,7 +48,7 @@ class Case:
 @dataclass(frozen=True)
 class Corpus:
     name: str
-    convention: Convention  # which field of messaging.inbound.reply_text.Reply the corpus expects
+    convention: Convention  # which field of messaging.inbound.reading.reply_text.Reply the corpus expects
     comparison: Comparison  # "collapse": white-space runs count as one space; "ignore": not at all
     cases: list[Case]
     missing: str | None = None  # why the corpus could not be read

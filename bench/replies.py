@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from email_reply_parser import EmailReplyParser
 
 from bench import corpora
-from messaging.inbound.intent import classify
-from messaging.inbound.reply_text import Reply, split_reply
+from messaging.inbound.reading.intent import classify
+from messaging.inbound.reading.reply_text import Reply, split_reply
 
 
 @dataclass(frozen=True)

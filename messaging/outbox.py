@@ -2,7 +2,8 @@
 
 Rows are written `queued` in the same transaction as the state change that caused them; their
 delivery is handed to the broker only after that transaction commits (a rolled-back transaction
-sends nothing). If the hand-off fails, the sweeper finds the row later: the row is the truth.
+sends nothing), by a hook that `install` puts on the runtime's session factory. If the hand-off
+fails, the sweeper finds the row later: the row is the truth.
 """
 
 from __future__ import annotations
@@ -12,17 +13,17 @@ import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, func, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from messaging import addresses, context, rendering, tokens
+from messaging import addresses, context, quiet_hours, rendering, tokens
 from messaging.models import BouncedAddress, OutboundMessage, SmsOptOut, Status
 from workflow.base import utcnow
-from workflow.models import Person, Role, School
+from workflow.models import Person, School
 from workflow.notifications import Kind, Notification
 
 log = logging.getLogger(__name__)
@@ -174,25 +175,8 @@ def _fill_sms(
     row.body_text = rendered.text
     row.segments = rendered.segments
     row.from_address = (school.sms_number if school else None) or cfg.sms_from
-    if note.to is not None and _keeps_quiet_hours(note.to.role, note.kind):
-        row.next_attempt_at = quiet_release(row.created_at, zone, cfg.quiet_window)
-
-
-def _keeps_quiet_hours(role: str, kind: str) -> bool:
-    """No SMS to students in quiet hours, unless it answers their own message."""
-    return role == Role.student and kind != Kind.answer
-
-
-def quiet_due(session: Session, *, kind: str, person_id: int | None, school_id: int | None, due: datetime) -> datetime:
-    """When an SMS that would go at `due` may go: `due`, or for a student in quiet hours, when
-    they end. For delivery's later attempts (a retry's backoff must not land in quiet hours)."""
-    if kind == Kind.answer or person_id is None:
-        return due
-    person = session.get(Person, person_id)
-    if person is None or not _keeps_quiet_hours(person.role, kind):
-        return due
-    school = session.get(School, school_id) if school_id else None
-    return quiet_release(due, school.zone if school else ZoneInfo("UTC"), context.current().config.quiet_window)
+    if note.to is not None and quiet_hours.keeps_quiet_hours(note.to.role, note.kind):
+        row.next_attempt_at = quiet_hours.quiet_release(row.created_at, zone, cfg.quiet_window)
 
 
 def opted_out(session: Session, phone: str) -> bool:
@@ -220,24 +204,6 @@ def _notices_today(session: Session, address: str, now: datetime) -> int:
     return count or 0
 
 
-def quiet_release(now: datetime, zone: ZoneInfo, window: tuple[int, int]) -> datetime:
-    """`now` if outside quiet hours, else when they end (local time, daylight saving honoured)."""
-    start, end = window
-    if start == end:
-        return now
-    local = now.astimezone(zone)
-    minutes = local.hour * 60 + local.minute
-    overnight = start > end
-    quiet = (minutes >= start or minutes < end) if overnight else (start <= minutes < end)
-    if not quiet:
-        return now
-    day = local.date()
-    if overnight and minutes >= start:
-        day = day + timedelta(days=1)
-    release = datetime.combine(day, time(end // 60, end % 60), tzinfo=zone)
-    return release.astimezone(now.tzinfo)
-
-
 def delay_ms_until(due: datetime, now: datetime) -> int | None:
     """Broker delay for a message due at `due`; None when it is due now."""
     wait = (due - now).total_seconds()
@@ -258,7 +224,15 @@ def hand_off(rows: Iterable[OutboundMessage], now: datetime | None = None) -> in
     return handed
 
 
-@event.listens_for(Session, "after_commit")
+def install(sessions: sessionmaker[Session]) -> None:
+    """Hand each session's queued rows to the broker after it commits, for the sessions that
+    `sessions` makes (the composition root calls this on the factory it builds). Sessions from
+    any other factory hand nothing off: their queued rows wait for the sweeper."""
+    if not event.contains(sessions, "after_commit", _after_commit):
+        event.listen(sessions, "after_commit", _after_commit)
+        event.listen(sessions, "after_rollback", _after_rollback)
+
+
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT was released: the real commit, and the hand-off, come later
@@ -268,7 +242,6 @@ def _after_commit(session: Session) -> None:
         hand_off([row for row in rows if not inspect(row).transient])
 
 
-@event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     if session.in_nested_transaction():
         return  # only a SAVEPOINT: its rows are dropped at hand-off, the others still stand

@@ -18,9 +18,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from messaging import rendering
-from messaging.inbound import links, student_pages, twilio_webhook
-from relay import dev_outbox, metrics
+from messaging.inbound.doors import twilio_webhook
+from relay import metrics
+from relay.dev import outbox as dev_outbox
 from relay.runtime import Runtime
+from web import links, student_pages
 
 log = logging.getLogger(__name__)
 Hook = Callable[[], Any]

@@ -49,7 +49,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    from relay import demo, processes
+    from relay import processes
+    from relay.dev import demo
 
     runtime = _runtime(settings, migrate=True)
     summary = demo.seed(runtime)

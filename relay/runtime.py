@@ -11,8 +11,8 @@ import dramatiq
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from messaging import addresses, context
-from messaging.inbound import processing
+from messaging import addresses, context, outbox
+from messaging.inbound.handling import processing
 from messaging.outbound import delivery
 from messaging.outbound.pacing import LocalPacer, Pacer, RedisPacer
 from messaging.outbound.transports import Transport
@@ -122,6 +122,7 @@ def build(settings: Settings) -> Runtime:
     engine = make_engine(settings.database_url, pool_size=pool_size)
     statements = make_statement_engine(engine, settings.database_url, pool_size=pool_size)
     sessions = make_session_factory(engine)
+    outbox.install(sessions)  # queued messages go to the broker when a session commits
     broker = brokers.make_broker(settings)
     brokers.declare(broker, actor_specs(settings))
     ctx = context.Context(

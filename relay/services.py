@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from messaging.inbound import smtp_server
+from messaging.inbound.doors import smtp_server
 from relay.runtime import Runtime
 from relay.settings import split_bind
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from messaging import outbox
-from messaging.inbound.actions.placements import pages_link
+from messaging.inbound.handling.actions.placements import pages_link
 from relay.runtime import Runtime
 from workflow import exports, imports, people
 from workflow.base import utcnow

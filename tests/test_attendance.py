@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from messaging.models import OutboundMessage
-from relay import dev_mail as mail
+from relay.dev import mail
 from relay.runtime import Runtime
 from tests.support import inbound, school, servers
 from tests.support.school import STUDENT_PHONE

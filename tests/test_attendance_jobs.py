@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from messaging import outbox
+from messaging import outbox, quiet_hours
 from messaging.models import OutboundMessage
 from relay.jobs import _domain_runner, table
 from tests.support import school
@@ -370,7 +370,7 @@ def test_quiet_hours_hold_student_texts_until_seven_local_across_the_change(runt
         [answer] = outbox.queue(session, [Notification(template="sms/help", to=student, kind=Kind.answer)], now=late)
     assert held.next_attempt_at == utc(2026, 3, 8, 14)  # 7am PDT
     assert answer.next_attempt_at == late, "an answer to the student's own text is never held"
-    assert outbox.quiet_release(utc(2026, 11, 1, 6), LA, (21 * 60, 7 * 60)) == utc(2026, 11, 1, 15)  # 7am PST
+    assert quiet_hours.quiet_release(utc(2026, 11, 1, 6), LA, (21 * 60, 7 * 60)) == utc(2026, 11, 1, 15)  # 7am PST
 
 
 def test_jobs_are_in_the_scheduler_table(runtime: Any) -> None:

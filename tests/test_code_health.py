@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# relay -> messaging -> workflow, never the other way (DESIGN.md).
-FORBIDDEN = {"workflow": {"messaging", "relay"}, "messaging": {"relay"}}
+# relay -> web -> messaging -> workflow, never the other way (DESIGN.md).
+FORBIDDEN = {"workflow": {"messaging", "relay", "web"}, "messaging": {"relay", "web"}, "web": {"relay"}}
 
 
 def imported_packages(path: Path) -> set[str]:
@@ -39,6 +39,30 @@ def test_dependencies_point_one_way(package: str) -> None:
         for name in sorted(imported_packages(path) & FORBIDDEN[package])
     ]
     assert not wrong, "\n".join(wrong)
+
+
+READING = ROOT / "messaging" / "inbound" / "reading"
+# Reading is pure functions over text: no database, web framework or broker.
+NOT_IN_READING = {"sqlalchemy", "fastapi", "starlette", "dramatiq"}
+
+
+def test_reading_modules_are_pure() -> None:
+    wrong = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted(READING.rglob("*.py"))
+        for name in sorted(imported_packages(path) & NOT_IN_READING)
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_web_pages_are_not_under_inbound() -> None:
+    """Pages (HTML responses) live in web/; inbound/ keeps its front doors (SMTP, the webhook)."""
+    pages = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "messaging").rglob("*.py"))
+        if "fastapi.responses" in path.read_text() or "HTMLResponse" in path.read_text()
+    ]
+    assert not pages, pages
 
 
 def run_tool(*args: str) -> None:

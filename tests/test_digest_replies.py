@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from messaging.inbound import digest_replies, processing
+from messaging.inbound.handling import processing
+from messaging.inbound.reading import digest_replies
 from messaging.models import OutboundMessage
-from relay import dev_mail
+from relay.dev import mail as dev_mail
 from relay.jobs import table
 from relay.runtime import Runtime
 from tests.support import inbound, school

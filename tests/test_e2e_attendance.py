@@ -27,7 +27,8 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from messaging.models import InboundMessage
-from relay import dev_mail, migrate
+from relay import migrate
+from relay.dev import mail as dev_mail
 from relay.runtime import Runtime, build
 from tests.conftest import test_settings
 from tests.support import school, services

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from messaging.inbound import auto_replies, mime
+from messaging.inbound.reading import auto_replies, mime
 
 FIXTURES = Path(__file__).parent / "fixtures" / "replies"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.eml"))

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from messaging import addresses, outbox, tokens
-from messaging.inbound import email_replies, processing, sms
-from messaging.inbound.incoming import IncomingReply
-from messaging.inbound.sms_keywords import Keyword
+from messaging.inbound.handling import email_replies, processing, sms
+from messaging.inbound.handling.incoming import IncomingReply
+from messaging.inbound.reading.sms_keywords import Keyword
 from messaging.models import BouncedAddress, OutboundMessage, SmsOptOut, Status
 from tests.conftest import TEST_KEYS
 from tests.support import inbound, world

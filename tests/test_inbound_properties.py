@@ -20,8 +20,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
-from messaging.inbound import auto_replies, mime, processing, sms_keywords, smtp_server, store
-from messaging.inbound.reply_text import split_reply
+from messaging.inbound.doors import smtp_server, store
+from messaging.inbound.handling import processing
+from messaging.inbound.reading import auto_replies, mime, sms_keywords
+from messaging.inbound.reading.reply_text import split_reply
 from messaging.models import InboundMessage, OutboundMessage, SmsConversation, SmsOptOut
 from relay.runtime import Runtime
 from tests.support import world

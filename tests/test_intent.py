@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from messaging.inbound.intent import classify
+from messaging.inbound.reading.intent import classify
 
 ATTENDANCE = [
     # (reply, kind, feedback)

@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 from messaging import tokens
-from messaging.inbound import links
-from messaging.inbound.incoming import LinkResult, LinkView
+from messaging.inbound.handling.incoming import LinkResult, LinkView
 from tests.conftest import TEST_KEYS
 from tests.support import servers, world
+from web import links
 from workflow.models import Role
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from messaging import outbox
 from messaging.models import OutboundMessage, Status
@@ -106,6 +107,22 @@ def test_rows_queued_inside_a_savepoint_are_handed_off_only_after_the_real_commi
             raise Boom
         assert handed == [], "nothing is handed to the broker before the transaction commits"
     assert handed == [("deliver_email", (kept.id,))]
+
+
+def test_the_hand_off_is_wired_on_the_runtimes_session_factory_only(make_runtime: Any, sqlite_url: str) -> None:
+    runtime = make_runtime(database_url=sqlite_url)
+    handed: list[tuple[str, tuple[Any, ...]]] = []
+    runtime.context.enqueue = lambda actor, args, delay: handed.append((actor, args))
+    with Session(runtime.engine, expire_on_commit=False) as session, session.begin():
+        school = world.school(session)
+        ana = world.person(session, school, Role.coordinator, "Ana", "ana@example.org")
+        [unwired] = outbox.queue(session, [_alert(ana, "from a session of no factory")])
+    assert handed == [], "a session the runtime did not make has no hand-off (the sweeper finds its rows)"
+    outbox.install(runtime.sessions)  # installing again adds no second hook: one hand-off per commit
+    with runtime.sessions.begin() as session:
+        [row] = outbox.queue(session, [_alert(session.get_one(type(ana), ana.id), "from the runtime's sessions")])
+    assert handed == [("deliver_email", (row.id,))]
+    assert unwired.id != row.id
 
 
 def test_notices_over_the_daily_cap_are_kept_as_suppressed_and_alerts_are_never_capped(

@@ -19,16 +19,17 @@ import pytest
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from messaging.inbound import student_session
-from messaging.inbound.actions import placements
+from messaging import student_cookie
+from messaging.inbound.handling.actions import placements
 from messaging.models import ActionToken, OutboundMessage
-from relay import dev_mail
+from relay.dev import mail as dev_mail
 from relay.jobs import _domain_runner
 from relay.processes import start_worker
 from relay.runtime import Runtime
 from tests.support import school, servers, services, world
 from tests.support.processes import relay, relay_env, web_up
 from tests.support.waiting import wait_until
+from web import student_session
 from workflow import requests
 from workflow.base import utcnow
 from workflow.models import ComplianceDocument, InternshipRequest, Opportunity, Person, Placement, Role
@@ -139,7 +140,7 @@ def open_pages(town: Town, phone: str, word: str = "FIND", count: int = 1) -> ht
     assert page.status_code == 200 and "Open my page" in page.text
     assert client.post(link.group(1), data={}).status_code == 400, "a blind submit opens nothing"
     opened = client.post(link.group(1), data={"choice": "open"})
-    assert opened.status_code == 303 and student_session.COOKIE in client.cookies
+    assert opened.status_code == 303 and student_cookie.COOKIE in client.cookies
     return client
 
 
@@ -355,13 +356,13 @@ def test_two_requests_racing_for_the_last_place_from_two_processes(
             answers: list[int] = []
 
             def ask(i: int, barrier: threading.Barrier = barrier, answers: list[int] = answers) -> None:
-                cookie = student_session.session_value(ids[i])
+                cookie = student_cookie.session_value(ids[i])
                 barrier.wait()
                 answers.append(
                     httpx.post(
                         f"http://127.0.0.1:{ports[i]}/s/request/{targets[i]}",
                         data={"csrf": student_session.form_token(cookie)},
-                        cookies={student_session.COOKIE: cookie},
+                        cookies={student_cookie.COOKIE: cookie},
                         timeout=10,
                     ).status_code
                 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bench import corpora
 from bench.replies import score
-from messaging.inbound.intent import classify
+from messaging.inbound.reading.intent import classify
 
 
 def test_held_out_replies() -> None:

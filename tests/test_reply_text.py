@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from messaging.inbound.html_text import html_to_text
-from messaging.inbound.reply_text import split_reply
+from messaging.inbound.reading.html_text import html_to_text
+from messaging.inbound.reading.reply_text import split_reply
 
 MARKER = "##- Please type your reply above this line -##"
 

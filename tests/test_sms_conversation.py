@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from messaging.inbound import processing
+from messaging.inbound.handling import processing
 from messaging.models import SmsConversation
 from relay.runtime import Runtime
 from tests.support import inbound, school

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from messaging.inbound.sms_keywords import RESERVED_WORDS, Keyword, parse
+from messaging.inbound.reading.sms_keywords import RESERVED_WORDS, Keyword, parse
 
 
 @pytest.mark.parametrize(

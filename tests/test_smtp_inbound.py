@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, text
 
 from messaging import addresses, tokens
-from messaging.inbound import smtp_server
+from messaging.inbound.doors import smtp_server
 from messaging.models import InboundMessage
 from tests.conftest import TEST_KEYS
 from tests.support import certs, servers, world

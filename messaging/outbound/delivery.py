@@ -17,7 +17,7 @@ from typing import Protocol, cast
 from sqlalchemy import Connection, Integer, String, Table, bindparam, case, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from messaging import context, outbox
+from messaging import context, outbox, quiet_hours
 from messaging.models import OutboundMessage, SmsOptOut, Status
 from messaging.outbound.transports import (
     ConfigurationError,
@@ -265,7 +265,7 @@ def backoff(attempts: int) -> float:
 def _quiet_due(session: Session, row: Claimed, due: datetime) -> datetime:
     if row.channel != "sms":
         return due
-    return outbox.quiet_due(session, kind=row.kind, person_id=row.person_id, school_id=row.school_id, due=due)
+    return quiet_hours.quiet_due(session, kind=row.kind, person_id=row.person_id, school_id=row.school_id, due=due)
 
 
 def _defer_for_quiet_hours(row: Claimed, now: datetime) -> bool:

@@ -6,7 +6,8 @@ import itertools
 
 from sqlalchemy import select
 
-from messaging.inbound import processing, store
+from messaging.inbound.doors import store
+from messaging.inbound.handling import processing
 from messaging.models import InboundMessage, OutboundMessage
 from relay.runtime import Runtime
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import httpx
 import uvicorn
 
-from messaging.inbound import smtp_server
+from messaging.inbound.doors import smtp_server
 from relay.app import create_app
 from relay.runtime import Runtime
 from tests.support.services import free_port

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from messaging.inbound.intent import classify
+from messaging.inbound.reading.intent import classify
 
 _ALL = re.compile(
     r"^\W*(?:(?:yes|yep|yeah|ok|okay|sure)\W+)?"

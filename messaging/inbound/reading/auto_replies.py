@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import re
 
-from messaging.inbound.mime import ParsedEmail
+from messaging.inbound.reading.mime import ParsedEmail
 
 
 class Kind(enum.StrEnum):

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from messaging import addresses, outbox
 from messaging.addresses import Recipient
-from messaging.inbound.mime import ParsedEmail
-from messaging.inbound.outcome import Outcome
+from messaging.inbound.handling.outcome import Outcome
+from messaging.inbound.reading.mime import ParsedEmail
 from messaging.models import FINAL_STATUSES, BouncedAddress, OutboundMessage, Status
 from workflow import alerts, people
 

@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from messaging import rendering
-from messaging.inbound import digest_replies
-from messaging.inbound.incoming import IncomingReply, LinkResult, LinkView
-from messaging.inbound.intent import classify
-from messaging.inbound.sms_keywords import Keyword, Parsed
+from messaging.inbound.handling.incoming import IncomingReply, LinkResult, LinkView
+from messaging.inbound.reading import digest_replies
+from messaging.inbound.reading.intent import classify
+from messaging.inbound.reading.sms_keywords import Keyword, Parsed
 from messaging.models import ActionToken
 from workflow import attendance, directory
 from workflow.models import InternshipDay, Person, Role

@@ -9,11 +9,10 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
-from messaging import rendering
-from messaging.inbound import student_session
-from messaging.inbound.incoming import IncomingReply, LinkResult, LinkView
-from messaging.inbound.intent import classify
-from messaging.inbound.sms_keywords import Parsed
+from messaging import rendering, student_cookie
+from messaging.inbound.handling.incoming import IncomingReply, LinkResult, LinkView
+from messaging.inbound.reading.intent import classify
+from messaging.inbound.reading.sms_keywords import Parsed
 from messaging.models import ActionToken
 from workflow import directory, requests
 from workflow.models import InternshipRequest, Person, Role
@@ -188,5 +187,5 @@ class OpenStudentPages:
         return LinkResult(
             outcome=rendering.render_copy(PAGES_COPY, "opened", {}),
             redirect=target + query,
-            cookies={student_session.COOKIE: student_session.session_value(person.id)},
+            cookies={student_cookie.COOKIE: student_cookie.session_value(person.id)},
         )

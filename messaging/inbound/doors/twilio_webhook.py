@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from twilio.request_validator import RequestValidator
 
 from messaging import context, outbox
-from messaging.inbound import store
+from messaging.inbound.doors import store
 from messaging.models import FINAL_STATUSES, OutboundMessage, SmsOptOut, Status
 from workflow import alerts
 from workflow.base import utcnow

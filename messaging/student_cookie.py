@@ -1,10 +1,8 @@
-"""A student's session on their pages: a signed cookie (a week), and a form token against
-cross-site posts. Both are signed with Relay's keys; nothing is stored."""
+"""The signed cookie that signs a student in to their pages (a week). Issued by the link that
+opens the pages (`inbound.handling.actions.placements`), read by the pages themselves (`web`).
+Signed with Relay's keys; nothing is stored."""
 
 from __future__ import annotations
-
-import hashlib
-import hmac
 
 from itsdangerous import BadSignature, TimestampSigner
 
@@ -31,12 +29,3 @@ def student_id(cookie: str | None) -> int | None:
     except BadSignature:
         return None
     return int(value) if value.isdigit() else None
-
-
-def form_token(cookie: str) -> str:
-    key = context.current().config.signing_keys[0].encode()
-    return hmac.new(key, b"relay.student-form:" + cookie.encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def form_token_ok(cookie: str, token: str) -> bool:
-    return hmac.compare_digest(form_token(cookie), token)

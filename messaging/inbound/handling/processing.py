@@ -16,9 +16,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from messaging import context, outbox
-from messaging.inbound import conversation as conversations
-from messaging.inbound import email_replies, sms
-from messaging.inbound.outcome import Outcome
+from messaging.inbound.handling import conversation as conversations
+from messaging.inbound.handling import email_replies, sms
+from messaging.inbound.handling.outcome import Outcome
 from messaging.models import InboundMessage
 from workflow.base import utcnow
 from workflow.notifications import Kind, Notification

@@ -1,6 +1,6 @@
 """What a reply means: yes/no for attendance, approve/deny for approval, or unclear.
 
-`classify` reads only the new text of a reply (`messaging.inbound.reply_text.split_reply(...).text`;
+`classify` reads only the new text of a reply (`messaging.inbound.reading.reply_text.split_reply(...).text`;
 quoted lines left in it are ignored). It looks for:
 
 1. a leading answer ("Yes, great day", "No - he didn't come in", "Denied: budget", "👍"). It

@@ -17,7 +17,7 @@ from email.message import Message
 from email.policy import compat32
 from email.utils import getaddresses, parseaddr
 
-from messaging.inbound.html_text import html_to_text
+from messaging.inbound.reading.html_text import html_to_text
 
 MAX_PARTS = 200
 MAX_TEXT_CHARS = 200_000

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from messaging import context, outbox, rendering, tokens
-from messaging.inbound.actions import attendance, placements
-from messaging.inbound.incoming import LinkAction
+from messaging.inbound.handling.actions import attendance, placements
+from messaging.inbound.handling.incoming import LinkAction
 from messaging.models import ActionToken
 from workflow.base import utcnow
 from workflow.models import Person, School

@@ -22,7 +22,7 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from messaging import addresses, context, tokens
-from messaging.inbound import store
+from messaging.inbound.doors import store
 
 log = logging.getLogger(__name__)
 HEADER_SCAN_BYTES = 64 * 1024

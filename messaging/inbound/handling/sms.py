@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from messaging import outbox
-from messaging.inbound import conversation as conversations
-from messaging.inbound.actions import attendance, placements
-from messaging.inbound.outcome import Outcome
-from messaging.inbound.sms_keywords import Keyword, Parsed, parse
+from messaging.inbound.handling import conversation as conversations
+from messaging.inbound.handling.actions import attendance, placements
+from messaging.inbound.handling.outcome import Outcome
+from messaging.inbound.reading.sms_keywords import Keyword, Parsed, parse
 from messaging.models import InboundMessage, SmsOptOut
 from workflow import audit, directory, people
 from workflow.models import Person, Role

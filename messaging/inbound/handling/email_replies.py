@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session
 
 from messaging import addresses, context, outbox, tokens
 from messaging.addresses import Recipient
-from messaging.inbound import bounces, mime
-from messaging.inbound.actions import attendance, placements
-from messaging.inbound.auto_replies import Kind, classify
-from messaging.inbound.incoming import IncomingReply, ReplyHandler
-from messaging.inbound.outcome import Outcome
-from messaging.inbound.reply_text import split_reply
+from messaging.inbound.handling import bounces
+from messaging.inbound.handling.actions import attendance, placements
+from messaging.inbound.handling.incoming import IncomingReply, ReplyHandler
+from messaging.inbound.handling.outcome import Outcome
+from messaging.inbound.reading import mime
+from messaging.inbound.reading.auto_replies import Kind, classify
+from messaging.inbound.reading.reply_text import split_reply
 from messaging.models import InboundMessage, OutboundMessage
 from workflow import people
 from workflow.models import Person

@@ -23,8 +23,8 @@ from twilio.request_validator import RequestValidator
 
 from messaging import context, rendering
 from messaging.models import OutboundMessage
-from relay import dev_mail
-from relay.demo import DEMO_SCHOOL
+from relay.dev import mail as dev_mail
+from relay.dev.demo import DEMO_SCHOOL
 from relay.runtime import Runtime
 from relay.settings import split_bind
 from workflow.base import utcnow

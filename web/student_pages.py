@@ -17,8 +17,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from messaging import context, outbox, rendering
-from messaging.inbound import student_session
+from messaging import context, outbox, rendering, student_cookie
+from web import student_session
 from workflow import browsing, requests
 from workflow.base import utcnow
 from workflow.imports import RowProblem, parse_date, parse_days, parse_time
@@ -40,7 +40,7 @@ Action = Callable[[Session, Person, dict[str, str], datetime], tuple[str, Result
 
 
 def _student(session: Session, cookie: str | None) -> Person | None:
-    student_id = student_session.student_id(cookie)
+    student_id = student_cookie.student_id(cookie)
     person = session.get(Person, student_id) if student_id else None
     return person if person is not None and person.role == Role.student and person.active else None
 
@@ -123,21 +123,21 @@ async def _form(request: Request) -> dict[str, str]:
 
 @router.get("/")
 async def find_page(request: Request, q: str = "", field: str = "", note: str = "") -> Response:
-    cookie = request.cookies.get(student_session.COOKIE)
+    cookie = request.cookies.get(student_cookie.COOKIE)
     return await run_in_threadpool(_view, "s_find", cookie, _find(q[:200], field[:100]), note[:300])
 
 
 @router.get("/requests")
 async def requests_page(request: Request, note: str = "") -> Response:
     return await run_in_threadpool(
-        _view, "s_requests", request.cookies.get(student_session.COOKIE), _requests, note[:300]
+        _view, "s_requests", request.cookies.get(student_cookie.COOKIE), _requests, note[:300]
     )
 
 
 @router.get("/suggest")
 async def suggest_page(request: Request, note: str = "") -> Response:
     return await run_in_threadpool(
-        _view, "s_suggest", request.cookies.get(student_session.COOKIE), lambda session, student: {}, note[:300]
+        _view, "s_suggest", request.cookies.get(student_cookie.COOKIE), lambda session, student: {}, note[:300]
     )
 
 
@@ -225,7 +225,7 @@ def _withdraw(request_id: int) -> Action:
 
 async def _post(request: Request, action: Action, back: str) -> Response:
     form = await _form(request)
-    return await run_in_threadpool(_act, request.cookies.get(student_session.COOKIE), form, action, back)
+    return await run_in_threadpool(_act, request.cookies.get(student_cookie.COOKIE), form, action, back)
 
 
 @router.post("/favourite/{opportunity_id}")
