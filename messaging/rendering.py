@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, sel
 from messaging import segments
 
 if TYPE_CHECKING:
-    from workflow.requests import Refused
+    from workflow.errors import Refused
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

@@ -206,7 +206,7 @@ def test_location_is_kept_only_when_shared_and_compared_with_the_site(runtime: A
 
 
 def test_a_digest_reply_answers_several_days(runtime: Any, place: Any) -> None:
-    from workflow.attendance_jobs import mentor_weekly_digests
+    from workflow.attendance.jobs import mentor_weekly_digests
 
     for _ in range(3):
         _checked_out_again(runtime)

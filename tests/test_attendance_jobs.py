@@ -17,7 +17,8 @@ from messaging.models import OutboundMessage
 from relay.jobs import _domain_runner, table
 from tests.support import school
 from tests.support.school import STUDENT_PHONE
-from workflow import attendance, attendance_jobs
+from workflow import attendance
+from workflow.attendance import jobs as attendance_jobs
 from workflow.models import DayStatus, InternshipDay, Person, Placement
 from workflow.notifications import Kind, Notification
 

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from relay import transfer
 from tests.support.processes import relay_env
 from workflow import attendance
-from workflow.imports import parse_days, parse_time
 from workflow.models import ComplianceDocument, InternshipDay, Opportunity, Person, Placement, Role, School, Site
 from workflow.phones import normalise_phone
+from workflow.schedule_text import parse_days, parse_time
 
 FILES = {
     "schools": "name,timezone,region,sms_number\nLincoln High,America/Los_Angeles,Bay Area,+15005550006\n",

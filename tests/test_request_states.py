@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from messaging import outbox, rendering
 from tests.support import school, world
 from workflow import requests
+from workflow.errors import Refused
 from workflow.models import ComplianceDocument, InternshipRequest, Opportunity, Person, Role
-from workflow.requests import TRANSITIONS, Event, Refused, State
+from workflow.requests import TRANSITIONS, Event, State
 
 NOW = datetime(2026, 3, 2, 17, tzinfo=UTC)
 LA = ZoneInfo("America/Los_Angeles")

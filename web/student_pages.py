@@ -21,9 +21,10 @@ from messaging import context, outbox, rendering, student_cookie
 from web import student_session
 from workflow import browsing, requests
 from workflow.base import utcnow
-from workflow.imports import RowProblem, parse_date, parse_days, parse_time
+from workflow.errors import Refused
 from workflow.models import InternshipRequest, Person, Role
 from workflow.notifications import Result
+from workflow.schedule_text import ScheduleTextError, parse_date, parse_days, parse_time
 
 router = APIRouter(prefix="/s", include_in_schema=False)
 STATUS_WORDS = {
@@ -101,9 +102,9 @@ def _act(cookie: str | None, form: dict[str, str], action: Action, back: str) ->
             return _signed_out()
         try:
             note, result = action(session, student, form, now)
-        except requests.Refused as refused:
+        except Refused as refused:
             note, result = rendering.refusal(refused), Result()
-        except RowProblem as problem:
+        except ScheduleTextError as problem:
             note, result = str(problem), Result()
         outbox.queue(session, result.notifications, now=now)
     separator = "&" if "?" in back else "?"
@@ -192,7 +193,7 @@ def _suggest(session: Session, student: Person, form: dict[str, str], now: datet
 def _mine(session: Session, student: Person, request_id: int) -> InternshipRequest:
     request = session.get(InternshipRequest, request_id)
     if request is None or request.student_id != student.id:
-        raise requests.Refused("not_yours")
+        raise Refused("not_yours")
     return request
 
 

@@ -8,8 +8,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from workflow import audit
+from workflow.errors import Refused
 from workflow.models import Favourite, Opportunity, Person, WishlistField
-from workflow.requests import Refused, can_see
+from workflow.requests.queries import can_see
 
 
 def favourite_ids(session: Session, student: Person) -> set[int]:

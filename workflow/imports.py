@@ -1,25 +1,25 @@
 """Importing the directory and the placements from rows (the CSV formats of DESIGN.md).
 
-Each kind has exact header names (extra columns are ignored). Every row is checked; if any row is
-wrong, `ImportFailed` lists each problem with its line number (the header is line 1) and the
-caller rolls the whole import back: nothing is half-imported. Importing the same file again
-updates what it created instead of duplicating it.
+Each kind of file has a `CsvFormat` (in `FORMATS`) with exact header names (extra columns are
+ignored). Every row is checked; if any row is wrong, `ImportFailed` lists each problem with its
+line number (the header is line 1) and the caller rolls the whole import back: nothing is
+half-imported. Importing the same file again updates what it created instead of duplicating it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow import audit
+from workflow import import_cells as cells
+from workflow.import_cells import RowProblem
 from workflow.models import (
-    WEEKDAYS,
     ComplianceDocument,
     Opportunity,
     Person,
@@ -30,10 +30,7 @@ from workflow.models import (
     Site,
 )
 from workflow.phones import normalise_phone
-
-
-class RowProblem(ValueError):
-    """What is wrong with one row, in words a coordinator understands."""
+from workflow.schedule_text import ScheduleTextError, parse_date, parse_days, parse_time
 
 
 @dataclass(frozen=True)
@@ -70,102 +67,19 @@ Handler = Callable[[_Batch, dict[str, str]], None]
 
 
 @dataclass(frozen=True)
-class Kind:
+class CsvFormat:
+    """One CSV format: its columns (required, then optional) and the loader of one row."""
+
     required: tuple[str, ...]
     optional: tuple[str, ...]
     handler: Handler
-
-
-# -- cells ------------------------------------------------------------------------------------------
-
-
-def _text(row: dict[str, str], name: str, *, required: bool = True, limit: int = 200) -> str:
-    value = (row.get(name) or "").strip()
-    if required and not value:
-        raise RowProblem(f"{name} is empty")
-    if len(value) > limit:
-        raise RowProblem(f"{name} is longer than {limit} characters")
-    return value
-
-
-def _email(row: dict[str, str], name: str, *, required: bool = True) -> str | None:
-    value = _text(row, name, required=required, limit=320).lower()
-    if not value:
-        return None
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-        raise RowProblem(f"{name} {value!r} is not an email address")
-    return value
-
-
-def _yes_no(row: dict[str, str], name: str) -> bool:
-    value = _text(row, name, required=False).lower()
-    if value in ("", "no", "n", "false"):
-        return False
-    if value in ("yes", "y", "true"):
-        return True
-    raise RowProblem(f"{name} must be yes or no, not {value!r}")
-
-
-def _number(row: dict[str, str], name: str, low: float, high: float) -> float | None:
-    value = _text(row, name, required=False)
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise RowProblem(f"{name} {value!r} is not a number") from None
-    if not low <= number <= high:
-        raise RowProblem(f"{name} {value} is outside {low}..{high}")
-    return number
-
-
-def parse_time(value: str) -> time:
-    text = value.strip().lower().replace(".", "")
-    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?", text)
-    if not match:
-        raise RowProblem(f"{value!r} is not a time like 9:00 or 3:30pm")
-    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-    if half == "pm" and hour < 12:
-        hour += 12
-    if half == "am" and hour == 12:
-        hour = 0
-    if not (0 <= hour < 24 and 0 <= minute < 60):
-        raise RowProblem(f"{value!r} is not a time of day")
-    return time(hour, minute)
-
-
-def parse_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise RowProblem(f"{value!r} is not a date like 2026-03-03") from None
-
-
-_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# Any two or more leading letters of a day's name: "tu", "tue", "tues", "tuesday".
-DAY_SPELLINGS = {
-    full[:n]: short for full, short in zip(_FULL_DAYS, WEEKDAYS, strict=True) for n in range(2, len(full) + 1)
-} | {"thur": "Thu", "thurs": "Thu", "tues": "Tue"}
-
-
-def parse_days(value: str) -> str:
-    """'Tue Thu', 'tuesday, thursday', 'Tu/Th' -> 'Tue Thu'."""
-    found = set()
-    for word in filter(None, re.split(r"[\s,/;&+]+", value.strip().lower())):
-        day = DAY_SPELLINGS.get(word.rstrip("."))
-        if day is None:
-            raise RowProblem(f"{word!r} is not a day of the week (use Mon Tue Wed Thu Fri Sat Sun)")
-        found.add(day)
-    if not found:
-        raise RowProblem("days is empty")
-    return " ".join(d for d in WEEKDAYS if d in found)
 
 
 # -- lookups ------------------------------------------------------------------------------------------
 
 
 def _school(batch: _Batch, row: dict[str, str]) -> School:
-    name = _text(row, "school")
+    name = cells.text(row, "school")
     if name not in batch.schools:
         found = batch.session.scalars(select(School).where(func.lower(School.name) == name.lower())).one_or_none()
         if found is None:
@@ -190,12 +104,12 @@ def _upsert_person(
     batch: _Batch, row: dict[str, str], role: Role, *, phone_required: bool = False, phone_column: bool = False
 ) -> Person:
     school = _school(batch, row)
-    name = _text(row, "name")
-    email = _email(row, "email")
+    name = cells.text(row, "name")
+    email = cells.email(row, "email")
     assert email is not None
     phone = None
     if phone_column:
-        raw = _text(row, "phone", required=phone_required, limit=40)
+        raw = cells.text(row, "phone", required=phone_required, limit=40)
         try:
             phone = normalise_phone(raw, school.country) if raw else None
         except ValueError as exc:
@@ -214,17 +128,17 @@ def _upsert_person(
     return person
 
 
-# -- kinds ---------------------------------------------------------------------------------------------
+# -- formats -------------------------------------------------------------------------------------------
 
 
 def _schools(batch: _Batch, row: dict[str, str]) -> None:
-    name = _text(row, "name")
-    zone = _text(row, "timezone", limit=64)
+    name = cells.text(row, "name")
+    zone = cells.text(row, "timezone", limit=64)
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise RowProblem(f"timezone {zone!r} is not an IANA time zone like America/Los_Angeles") from None
-    sms_number = _text(row, "sms_number", required=False, limit=40)
+    sms_number = cells.text(row, "sms_number", required=False, limit=40)
     if sms_number:
         try:
             sms_number = normalise_phone(sms_number, "US")
@@ -238,7 +152,7 @@ def _schools(batch: _Batch, row: dict[str, str]) -> None:
     else:
         batch.report.updated += 1
     school.timezone = zone
-    school.region = _text(row, "region", required=False) or None
+    school.region = cells.text(row, "region", required=False) or None
     school.sms_number = sms_number or None
     batch.session.flush()
 
@@ -253,7 +167,7 @@ def _advisors(batch: _Batch, row: dict[str, str]) -> None:
 
 def _students(batch: _Batch, row: dict[str, str]) -> None:
     school = _school(batch, row)
-    advisor_email = _email(row, "advisor_email", required=False)
+    advisor_email = cells.email(row, "advisor_email", required=False)
     advisor = None
     if advisor_email:
         advisor = _person(batch.session, school, Role.advisor, advisor_email)
@@ -265,7 +179,7 @@ def _students(batch: _Batch, row: dict[str, str]) -> None:
 
 def _sites(batch: _Batch, row: dict[str, str]) -> None:
     school = _school(batch, row)
-    name = _text(row, "name")
+    name = cells.text(row, "name")
     site = _site(batch.session, school, name)
     if site is None:
         site = Site(school_id=school.id, name=name)
@@ -273,11 +187,11 @@ def _sites(batch: _Batch, row: dict[str, str]) -> None:
         batch.report.created += 1
     else:
         batch.report.updated += 1
-    site.address = _text(row, "address", required=False, limit=500)
-    site.field = _text(row, "field", required=False, limit=100)
-    site.do_not_solicit = _yes_no(row, "do_not_solicit")
-    site.latitude = _number(row, "latitude", -90, 90)
-    site.longitude = _number(row, "longitude", -180, 180)
+    site.address = cells.text(row, "address", required=False, limit=500)
+    site.field = cells.text(row, "field", required=False, limit=100)
+    site.do_not_solicit = cells.yes_no(row, "do_not_solicit")
+    site.latitude = cells.number(row, "latitude", -90, 90)
+    site.longitude = cells.number(row, "longitude", -180, 180)
     if (site.latitude is None) != (site.longitude is None):
         raise RowProblem("latitude and longitude go together: give both or neither")
     batch.session.flush()
@@ -285,7 +199,7 @@ def _sites(batch: _Batch, row: dict[str, str]) -> None:
 
 def _mentors(batch: _Batch, row: dict[str, str]) -> None:
     school = _school(batch, row)
-    site_name = _text(row, "site")
+    site_name = cells.text(row, "site")
     site = _site(batch.session, school, site_name)
     if site is None:
         raise RowProblem(f"no site named {site_name!r} at {school.name} (import sites first)")
@@ -295,7 +209,7 @@ def _mentors(batch: _Batch, row: dict[str, str]) -> None:
 
 def _placements(batch: _Batch, row: dict[str, str]) -> None:
     school = _school(batch, row)
-    student_email, mentor_email = _email(row, "student_email"), _email(row, "mentor_email")
+    student_email, mentor_email = cells.email(row, "student_email"), cells.email(row, "mentor_email")
     assert student_email and mentor_email
     student = _person(batch.session, school, Role.student, student_email)
     if student is None:
@@ -303,15 +217,15 @@ def _placements(batch: _Batch, row: dict[str, str]) -> None:
     mentor = _person(batch.session, school, Role.mentor, mentor_email)
     if mentor is None:
         raise RowProblem(f"no mentor {mentor_email} at {school.name}")
-    site_name = _text(row, "site")
+    site_name = cells.text(row, "site")
     site = _site(batch.session, school, site_name)
     if site is None:
         raise RowProblem(f"no site named {site_name!r} at {school.name}")
-    days = parse_days(_text(row, "days"))
-    start, end = parse_time(_text(row, "start_time")), parse_time(_text(row, "end_time"))
+    days = parse_days(cells.text(row, "days"))
+    start, end = parse_time(cells.text(row, "start_time")), parse_time(cells.text(row, "end_time"))
     if end <= start:
         raise RowProblem(f"end_time {end:%H:%M} is not after start_time {start:%H:%M}")
-    first, last = parse_date(_text(row, "start_date")), parse_date(_text(row, "end_date"))
+    first, last = parse_date(cells.text(row, "start_date")), parse_date(cells.text(row, "end_date"))
     if last < first:
         raise RowProblem(f"end_date {last} is before start_date {first}")
     placement = batch.session.scalars(
@@ -334,17 +248,17 @@ def _placements(batch: _Batch, row: dict[str, str]) -> None:
 
 def _opportunities(batch: _Batch, row: dict[str, str]) -> None:
     school = _school(batch, row)
-    site_name = _text(row, "site")
+    site_name = cells.text(row, "site")
     site = _site(batch.session, school, site_name)
     if site is None:
         raise RowProblem(f"no site named {site_name!r} at {school.name} (import sites first)")
-    mentor_email = _email(row, "mentor_email")
+    mentor_email = cells.email(row, "mentor_email")
     assert mentor_email
     mentor = _person(batch.session, school, Role.mentor, mentor_email)
     if mentor is None:
         raise RowProblem(f"no mentor {mentor_email} at {school.name} (import mentors first)")
-    title = _text(row, "title")
-    capacity_text = _text(row, "capacity")
+    title = cells.text(row, "title")
+    capacity_text = cells.text(row, "capacity")
     if not capacity_text.isdigit() or int(capacity_text) < 1:
         raise RowProblem(f"capacity must be a whole number of at least 1, not {capacity_text!r}")
     opportunity = batch.session.scalars(
@@ -361,10 +275,10 @@ def _opportunities(batch: _Batch, row: dict[str, str]) -> None:
     else:
         batch.report.updated += 1
     opportunity.mentor_id = mentor.id
-    opportunity.field = _text(row, "field", required=False, limit=100)
-    opportunity.description = _text(row, "description", required=False, limit=4000)
+    opportunity.field = cells.text(row, "field", required=False, limit=100)
+    opportunity.description = cells.text(row, "description", required=False, limit=4000)
     opportunity.capacity = int(capacity_text)
-    opportunity.shared_with_region = _yes_no(row, "shared_with_region")
+    opportunity.shared_with_region = cells.yes_no(row, "shared_with_region")
     opportunity.active = True
     batch.session.flush()
 
@@ -374,16 +288,16 @@ DOCUMENT_STATUSES = ("valid", "pending", "rejected")
 
 def _compliance(batch: _Batch, row: dict[str, str]) -> None:
     school = _school(batch, row)
-    mentor_email = _email(row, "mentor_email")
+    mentor_email = cells.email(row, "mentor_email")
     assert mentor_email
     mentor = _person(batch.session, school, Role.mentor, mentor_email)
     if mentor is None:
         raise RowProblem(f"no mentor {mentor_email} at {school.name} (import mentors first)")
-    kind = _text(row, "kind", limit=48).lower().replace(" ", "_")
-    status = _text(row, "status").lower()
+    kind = cells.text(row, "kind", limit=48).lower().replace(" ", "_")
+    status = cells.text(row, "status").lower()
     if status not in DOCUMENT_STATUSES:
         raise RowProblem(f"status must be one of {', '.join(DOCUMENT_STATUSES)}, not {status!r}")
-    expires = _text(row, "expires_on", required=False)
+    expires = cells.text(row, "expires_on", required=False)
     document = batch.session.scalars(
         select(ComplianceDocument).where(ComplianceDocument.mentor_id == mentor.id, ComplianceDocument.kind == kind)
     ).one_or_none()
@@ -398,24 +312,24 @@ def _compliance(batch: _Batch, row: dict[str, str]) -> None:
     batch.session.flush()
 
 
-KINDS: dict[str, Kind] = {
-    "schools": Kind(("name", "timezone"), ("region", "sms_number"), _schools),
-    "coordinators": Kind(("school", "name", "email"), (), _coordinators),
-    "advisors": Kind(("school", "name", "email"), (), _advisors),
-    "students": Kind(("school", "name", "email", "phone", "advisor_email"), (), _students),
-    "sites": Kind(("school", "name", "address", "field", "do_not_solicit"), ("latitude", "longitude"), _sites),
-    "mentors": Kind(("school", "name", "email", "site"), ("phone",), _mentors),
-    "placements": Kind(
+FORMATS: dict[str, CsvFormat] = {
+    "schools": CsvFormat(("name", "timezone"), ("region", "sms_number"), _schools),
+    "coordinators": CsvFormat(("school", "name", "email"), (), _coordinators),
+    "advisors": CsvFormat(("school", "name", "email"), (), _advisors),
+    "students": CsvFormat(("school", "name", "email", "phone", "advisor_email"), (), _students),
+    "sites": CsvFormat(("school", "name", "address", "field", "do_not_solicit"), ("latitude", "longitude"), _sites),
+    "mentors": CsvFormat(("school", "name", "email", "site"), ("phone",), _mentors),
+    "placements": CsvFormat(
         ("school", "student_email", "mentor_email", "site", "days", "start_time", "end_time", "start_date", "end_date"),
         (),
         _placements,
     ),
-    "opportunities": Kind(
+    "opportunities": CsvFormat(
         ("school", "site", "mentor_email", "title", "field", "capacity", "shared_with_region"),
         ("description",),
         _opportunities,
     ),
-    "compliance": Kind(("school", "mentor_email", "kind", "status"), ("expires_on",), _compliance),
+    "compliance": CsvFormat(("school", "mentor_email", "kind", "status"), ("expires_on",), _compliance),
 }
 
 
@@ -429,9 +343,9 @@ def import_rows(
     actor_label: str = "import",
 ) -> ImportReport:
     """Check and apply every row; raise ImportFailed (apply nothing) if any row is wrong."""
-    spec = KINDS.get(kind)
+    spec = FORMATS.get(kind)
     if spec is None:
-        raise ImportFailed([RowError(0, f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")])
+        raise ImportFailed([RowError(0, f"unknown kind {kind!r}; use one of: {', '.join(FORMATS)}")])
     missing = [c for c in spec.required if c not in header]
     if missing:
         raise ImportFailed(
@@ -443,7 +357,7 @@ def import_rows(
         try:
             with session.begin_nested():
                 spec.handler(batch, row)
-        except RowProblem as problem:
+        except (RowProblem, ScheduleTextError) as problem:  # the same words either way
             errors.append(RowError(line, str(problem)))
     if errors:
         raise ImportFailed(errors)

@@ -10,8 +10,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from workflow import attendance_jobs, requests
+from workflow.attendance import jobs as attendance_jobs
 from workflow.notifications import Notification
+from workflow.requests import scheduled as request_jobs
 
 JobFn = Callable[[Session, datetime], list[Notification]]
 
@@ -21,7 +22,6 @@ class DomainJob:
     name: str
     schedule: str
     fn: JobFn
-    description: str
 
 
 def heartbeat(session: Session, now: datetime) -> list[Notification]:
@@ -30,47 +30,19 @@ def heartbeat(session: Session, now: datetime) -> list[Notification]:
 
 
 JOBS: list[DomainJob] = [
-    DomainJob("heartbeat", "@every 1m", heartbeat, "proves the scheduler and workers are alive"),
-    DomainJob(
-        "nudge_missing_checkins",
-        "@every 5m",
-        attendance_jobs.nudge_missing_checkins,
-        "one nudge an hour after a student's start time with no check-in",
-    ),
-    DomainJob(
-        "close_open_days",
-        "@every 5m",
-        attendance_jobs.close_open_days,
-        "days open two hours after their end are closed as no check-out",
-    ),
-    DomainJob(
-        "remind_mentors",
-        "@every 15m",
-        attendance_jobs.remind_mentors,
-        "one reminder after two days, then the coordinator is told",
-    ),
-    DomainJob(
-        "coordinator_digests",
-        "@every 5m",
-        attendance_jobs.coordinator_digests,
-        "each school day at 4:30pm local: no-shows, disputes, unanswered, feedback",
-    ),
-    DomainJob(
-        "mentor_weekly_digests",
-        "@every 15m",
-        attendance_jobs.mentor_weekly_digests,
-        "Fridays: one email for a mentor's waiting days",
-    ),
-    DomainJob(
-        "pursuit_windows",
-        "@every 15m",
-        requests.pursuit_jobs,
-        "3 days before a pursuit window ends, a reminder; when it ends, the place goes to the next",
-    ),
-    DomainJob(
-        "start_reminders",
-        "@every 15m",
-        requests.start_reminders,
-        "a start waiting two school days: a reminder, then the coordinator",
-    ),
+    DomainJob("heartbeat", "@every 1m", heartbeat),  # proves the scheduler and workers are alive
+    # one nudge an hour after a student's start time with no check-in
+    DomainJob("nudge_missing_checkins", "@every 5m", attendance_jobs.nudge_missing_checkins),
+    # days open two hours after their end are closed as no check-out
+    DomainJob("close_open_days", "@every 5m", attendance_jobs.close_open_days),
+    # one reminder after two days, then the coordinator is told
+    DomainJob("remind_mentors", "@every 15m", attendance_jobs.remind_mentors),
+    # each school day at 4:30pm local: no-shows, disputes, unanswered, feedback
+    DomainJob("coordinator_digests", "@every 5m", attendance_jobs.coordinator_digests),
+    # Fridays: one email for a mentor's waiting days
+    DomainJob("mentor_weekly_digests", "@every 15m", attendance_jobs.mentor_weekly_digests),
+    # 3 days before a pursuit window ends, a reminder; when it ends, the place goes to the next
+    DomainJob("pursuit_windows", "@every 15m", request_jobs.pursuit_jobs),
+    # a start waiting two school days: a reminder, then the coordinator
+    DomainJob("start_reminders", "@every 15m", request_jobs.start_reminders),
 ]

@@ -1,30 +1,21 @@
 """The domain's tables. Import from here; each area keeps its own module."""
 
 from workflow.base import Base
-from workflow.models.attendance import (
-    WEEKDAYS,
-    DayStatus,
-    Digest,
-    InternshipDay,
-    Placement,
-    PlacementStatus,
-    Site,
-)
-from workflow.models.core import AuditEntry, JobRun, Person, Role, School
-from workflow.models.placements import (
-    ComplianceDocument,
-    Favourite,
-    InternshipRequest,
-    Opportunity,
-    Prospect,
-    WishlistField,
-)
+from workflow.models.attendance import DAY_TRANSITIONS, DayEvent, DayStatus, Digest, InternshipDay, move_day
+from workflow.models.opportunities import Favourite, Opportunity, Prospect, WishlistField
+from workflow.models.placements import WEEKDAYS, Placement, PlacementStatus
+from workflow.models.records import AuditEntry, JobRun
+from workflow.models.requests import InternshipRequest
+from workflow.models.schools import Person, Role, School
+from workflow.models.sites import ComplianceDocument, Site
 
 __all__ = [
+    "DAY_TRANSITIONS",
     "WEEKDAYS",
     "AuditEntry",
     "Base",
     "ComplianceDocument",
+    "DayEvent",
     "DayStatus",
     "Digest",
     "Favourite",
@@ -40,4 +31,5 @@ __all__ = [
     "School",
     "Site",
     "WishlistField",
+    "move_day",
 ]

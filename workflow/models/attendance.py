@@ -1,69 +1,19 @@
-"""Sites, placements (a student with a mentor at a site, on set days) and internship days."""
+"""Internship days (one scheduled or attended day of a placement), the table of their status moves,
+and the digests sent about them."""
 
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, Text, Time, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.base import Base, utcnow
-from workflow.models.core import Person, School
-
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-class Site(Base):
-    __tablename__ = "sites"
-    __table_args__ = (UniqueConstraint("school_id", "name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
-    name: Mapped[str] = mapped_column(String(200))
-    address: Mapped[str] = mapped_column(String(500), default="")
-    field: Mapped[str] = mapped_column(String(100), default="")
-    do_not_solicit: Mapped[bool] = mapped_column(Boolean, default=False)
-    latitude: Mapped[float | None] = mapped_column()
-    longitude: Mapped[float | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    school: Mapped[School] = relationship()
-
-
-class PlacementStatus(enum.StrEnum):
-    active = "active"
-    ended = "ended"
-
-
-class Placement(Base):
-    """A student at a site with a mentor, on given weekdays and hours, between two dates."""
-
-    __tablename__ = "placements"
-    __table_args__ = (Index("ix_placements_student", "student_id", "status"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
-    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
-    weekdays: Mapped[str] = mapped_column(String(32))  # "Tue Thu"
-    start_time: Mapped[time] = mapped_column(Time)
-    end_time: Mapped[time] = mapped_column(Time)
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(24), default=PlacementStatus.active)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    student: Mapped[Person] = relationship(foreign_keys=[student_id])
-    mentor: Mapped[Person] = relationship(foreign_keys=[mentor_id])
-    site: Mapped[Site] = relationship()
-    school: Mapped[School] = relationship()
-
-    def meets_on(self, day: date) -> bool:
-        return self.start_date <= day <= self.end_date and WEEKDAYS[day.weekday()] in self.weekdays.split()
+from workflow.errors import Refused
+from workflow.models.placements import Placement
 
 
 class DayStatus(enum.StrEnum):
@@ -72,6 +22,41 @@ class DayStatus(enum.StrEnum):
     confirmed = "confirmed"
     disputed = "disputed"
     missed = "missed"  # scheduled, no check-in (yet)
+
+
+class DayEvent(enum.StrEnum):
+    check_in = "check_in"  # CHECKIN opens the day
+    close = "close"  # CHECKOUT, or the job closing a day left open: hours counted, the mentor asked
+    confirm = "confirm"  # the mentor: present
+    dispute = "dispute"  # the mentor: not present
+
+
+# Every move of a day's status, in one place; a day is created `missed`. A mentor may answer a day
+# that is still open or was never checked in (`answer_day` accepts them), and a day is opened by
+# the first check-in whatever was answered before it (`check_in` looks only at `check_in_at`). A
+# second answer never moves a day: it is kept beside the first.
+DAY_TRANSITIONS: dict[tuple[DayStatus, DayEvent], DayStatus] = {
+    (DayStatus.missed, DayEvent.check_in): DayStatus.open,
+    (DayStatus.confirmed, DayEvent.check_in): DayStatus.open,  # answered before any check-in
+    (DayStatus.disputed, DayEvent.check_in): DayStatus.open,  # answered before any check-in
+    (DayStatus.open, DayEvent.close): DayStatus.pending,
+    (DayStatus.pending, DayEvent.confirm): DayStatus.confirmed,
+    (DayStatus.open, DayEvent.confirm): DayStatus.confirmed,
+    (DayStatus.missed, DayEvent.confirm): DayStatus.confirmed,
+    (DayStatus.pending, DayEvent.dispute): DayStatus.disputed,
+    (DayStatus.open, DayEvent.dispute): DayStatus.disputed,
+    (DayStatus.missed, DayEvent.dispute): DayStatus.disputed,
+}
+
+
+def move_day(day: InternshipDay, event: DayEvent) -> DayStatus:
+    """Move the day by `event`; Refused (and nothing changed) if the table has no such move."""
+    state = DayStatus(day.status)
+    target = DAY_TRANSITIONS.get((state, event))
+    if target is None:
+        raise Refused("bad_day_move", state=state.value, event=event.value)
+    day.status = target
+    return target
 
 
 class InternshipDay(Base):

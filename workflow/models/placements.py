@@ -1,120 +1,48 @@
-"""Finding an internship: opportunities, what students want and suggest, and their requests."""
+"""Placements: a student with a mentor at a site, on set weekdays and hours, between two dates."""
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.base import Base, utcnow
-from workflow.models.attendance import Site
-from workflow.models.core import Person, School
+from workflow.models.schools import Person, School
+from workflow.models.sites import Site
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-class ComplianceDocument(Base):
-    """A mentor's document, such as a background check, with its status and expiry."""
-
-    __tablename__ = "compliance_documents"
-    __table_args__ = (UniqueConstraint("mentor_id", "kind"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    kind: Mapped[str] = mapped_column(String(48))
-    status: Mapped[str] = mapped_column(String(16), default="valid")  # valid | pending | rejected
-    expires_on: Mapped[date | None] = mapped_column(Date)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+class PlacementStatus(enum.StrEnum):
+    active = "active"
+    ended = "ended"
 
 
-class Opportunity(Base):
-    __tablename__ = "opportunities"
-    __table_args__ = (Index("ix_opportunities_school_field", "school_id", "field"),)
+class Placement(Base):
+    """A student at a site with a mentor, on given weekdays and hours, between two dates."""
+
+    __tablename__ = "placements"
+    __table_args__ = (Index("ix_placements_student", "student_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
-    mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    title: Mapped[str] = mapped_column(String(200))
-    field: Mapped[str] = mapped_column(String(100), default="")
-    description: Mapped[str] = mapped_column(Text, default="")
-    capacity: Mapped[int] = mapped_column(default=1)
-    shared_with_region: Mapped[bool] = mapped_column(Boolean, default=False)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    weekdays: Mapped[str] = mapped_column(String(32))  # "Tue Thu"
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(24), default=PlacementStatus.active)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    school: Mapped[School] = relationship()
-    site: Mapped[Site] = relationship()
-    mentor: Mapped[Person] = relationship()
-
-
-class WishlistField(Base):
-    __tablename__ = "wishlist_fields"
-    __table_args__ = (UniqueConstraint("student_id", "field"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    field: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class Favourite(Base):
-    __tablename__ = "favourites"
-    __table_args__ = (UniqueConstraint("student_id", "opportunity_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class Prospect(Base):
-    """A site a student suggests; checked against do-not-solicit before anyone contacts it."""
-
-    __tablename__ = "prospects"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
-    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    name: Mapped[str] = mapped_column(String(200))
-    address: Mapped[str] = mapped_column(String(500), default="")
-    field: Mapped[str] = mapped_column(String(100), default="")
-    contact: Mapped[str] = mapped_column(String(300), default="")
-    status: Mapped[str] = mapped_column(String(24), default="suggested")  # suggested | do_not_solicit
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class InternshipRequest(Base):
-    """A student's request for an opportunity, from asking to an active internship.
-
-    Its moves are those of `workflow.requests.TRANSITIONS`, and nowhere else."""
-
-    __tablename__ = "internship_requests"
-    __table_args__ = (
-        Index("ix_requests_opportunity_status", "opportunity_id", "status"),
-        Index("ix_requests_student", "student_id", "status"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
-    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id"))
-    status: Mapped[str] = mapped_column(String(24))
-    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    decided_at: Mapped[datetime | None] = mapped_column()
-    reason: Mapped[str | None] = mapped_column(Text)
-    pursue_until: Mapped[datetime | None] = mapped_column()
-    pursuit_reminded_at: Mapped[datetime | None] = mapped_column()
-    days: Mapped[str | None] = mapped_column(String(32))
-    start_time: Mapped[time | None] = mapped_column(Time)
-    end_time: Mapped[time | None] = mapped_column(Time)
-    start_date: Mapped[date | None] = mapped_column(Date)
-    end_date: Mapped[date | None] = mapped_column(Date)
-    start_requested_at: Mapped[datetime | None] = mapped_column()
-    advisor_reminded_at: Mapped[datetime | None] = mapped_column()
-    escalated_at: Mapped[datetime | None] = mapped_column()
-    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id"))
 
     student: Mapped[Person] = relationship(foreign_keys=[student_id])
-    opportunity: Mapped[Opportunity] = relationship()
+    mentor: Mapped[Person] = relationship(foreign_keys=[mentor_id])
+    site: Mapped[Site] = relationship()
     school: Mapped[School] = relationship()
+
+    def meets_on(self, day: date) -> bool:
+        return self.start_date <= day <= self.end_date and WEEKDAYS[day.weekday()] in self.weekdays.split()

@@ -15,6 +15,7 @@ from messaging.inbound.reading.intent import classify
 from messaging.inbound.reading.sms_keywords import Parsed
 from messaging.models import ActionToken
 from workflow import directory, requests
+from workflow.errors import Refused
 from workflow.models import InternshipRequest, Person, Role
 from workflow.notifications import Kind, Link, Notification, Result
 
@@ -79,7 +80,7 @@ def _decide_by_reply(session: Session, reply: IncomingReply, now: datetime, deci
     approve, reason = _decision(reply.text)
     try:
         return decide(session, request, reply.person, approve=approve, reason=reason, via="email", now=now)
-    except requests.Refused as refused:
+    except Refused as refused:
         return _refused_by_email(reply, rendering.refusal(refused))
 
 
@@ -146,7 +147,7 @@ class DecideRequest:
             result = decide(
                 session, request, person, approve=approve, reason=form.get("comment", ""), via="link", now=now
             )
-        except requests.Refused as refused:
+        except Refused as refused:
             why = rendering.refusal(refused)
             return LinkResult(outcome=rendering.render_copy(DECIDE_COPY, "refused", {"why": why}))
         if self.start and approve and request.status != requests.State.active:

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workflow.attendance import _day, at_local, close_day, day_of, local, mentor_request
+from workflow.attendance.checkout import close_day, mentor_request
+from workflow.attendance.days import at_local, day_of, ensure_day, local
 from workflow.models import WEEKDAYS, DayStatus, Digest, InternshipDay, Person, Placement, PlacementStatus, School
 from workflow.notifications import Kind, Link, Notification
 from workflow.people import coordinators
@@ -63,7 +64,7 @@ def nudge_missing_checkins(session: Session, now: datetime) -> list[Notification
             day = day_of(session, placement, today)
             if day is not None and (day.check_in_at is not None or day.nudged_at is not None):
                 continue
-            day = _day(session, placement, today)
+            day = ensure_day(session, placement, today)
             day.nudged_at = now
             notes.append(
                 Notification(

@@ -1,0 +1,107 @@
+"""Reading requests and opportunities: what a student may see, places taken, who else pursues a site."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from workflow.models import InternshipRequest, Opportunity, Person, School
+from workflow.requests.states import HOLDING_A_PLACE, OPEN, PURSUING_THE_SITE, State
+
+
+def visible_opportunities(session: Session, student: Person, *, field: str = "", words: str = "") -> list[Opportunity]:
+    """The student's school's opportunities, and those other schools of its region share."""
+    school = student.school
+    query = select(Opportunity).join(School, School.id == Opportunity.school_id).where(Opportunity.active.is_(True))
+    if school.region:
+        query = query.where(
+            or_(
+                Opportunity.school_id == school.id,
+                (School.region == school.region) & Opportunity.shared_with_region.is_(True),
+            )
+        )
+    else:
+        query = query.where(Opportunity.school_id == school.id)
+    if field:
+        query = query.where(func.lower(Opportunity.field) == field.lower())
+    for word in words.split()[:8]:
+        like = f"%{word.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Opportunity.title).like(like),
+                func.lower(Opportunity.description).like(like),
+                func.lower(Opportunity.field).like(like),
+            )
+        )
+    return list(session.scalars(query.order_by(Opportunity.field, Opportunity.title)))
+
+
+def can_see(session: Session, student: Person, opportunity: Opportunity) -> bool:
+    if opportunity.school_id == student.school_id:
+        return True
+    return bool(
+        opportunity.shared_with_region and student.school.region and opportunity.school.region == student.school.region
+    )
+
+
+def count_requests(session: Session, *conditions: ColumnElement[bool]) -> int:
+    return int(session.scalar(select(func.count()).select_from(InternshipRequest).where(*conditions)) or 0)
+
+
+def places_taken(session: Session, opportunity: Opportunity) -> int:
+    return count_requests(
+        session,
+        InternshipRequest.opportunity_id == opportunity.id,
+        InternshipRequest.status.in_([s.value for s in HOLDING_A_PLACE]),
+    )
+
+
+def pursuers_of_site(session: Session, site_id: int) -> int:
+    return count_requests(
+        session,
+        InternshipRequest.opportunity_id.in_(select(Opportunity.id).where(Opportunity.site_id == site_id)),
+        InternshipRequest.status.in_([s.value for s in PURSUING_THE_SITE]),
+    )
+
+
+def who_else(session: Session, request: InternshipRequest) -> list[InternshipRequest]:
+    """Other students pursuing the same site (the coordinator sees them when deciding)."""
+    return list(
+        session.scalars(
+            select(InternshipRequest)
+            .join(Opportunity)
+            .where(
+                Opportunity.site_id == request.opportunity.site_id,
+                InternshipRequest.id != request.id,
+                InternshipRequest.status.in_([s.value for s in OPEN]),
+            )
+            .order_by(InternshipRequest.requested_at)
+        )
+    )
+
+
+def has_room(session: Session, opportunity: Opportunity) -> bool:
+    return (
+        places_taken(session, opportunity) < opportunity.capacity
+        and pursuers_of_site(session, opportunity.site_id) < opportunity.school.pursuer_limit
+    )
+
+
+def pursuing_requests(session: Session, student: Person) -> list[InternshipRequest]:
+    return list(
+        session.scalars(
+            select(InternshipRequest)
+            .where(InternshipRequest.student_id == student.id, InternshipRequest.status == State.pursuing)
+            .order_by(InternshipRequest.id)
+        )
+    )
+
+
+def requests_of(session: Session, student: Person) -> Sequence[InternshipRequest]:
+    return session.scalars(
+        select(InternshipRequest)
+        .where(InternshipRequest.student_id == student.id)
+        .order_by(InternshipRequest.requested_at.desc())
+    ).all()
