@@ -1,6 +1,6 @@
 """A throwaway self-signed certificate for TLS tests, made with the openssl command line.
 
-The same way tests/test_smtp_inbound.py makes its certificate, plus subjectAltNames, so that a
+The same way tests/integration/test_smtp_inbound.py makes its certificate, plus subjectAltNames, so that a
 client that verifies (as Relay's SMTP transport does) accepts it for 127.0.0.1 and localhost.
 """
 

@@ -9,7 +9,7 @@ import pytest
 
 from messaging import rendering, segments
 from messaging.rendering import TEMPLATES, TemplateTooLong
-from tests.template_samples import COMMON, DAY, LONG_FEEDBACK, SAMPLES, VIEW
+from tests.unit.template_samples import COMMON, DAY, LONG_FEEDBACK, SAMPLES, VIEW
 
 
 def _templates(kind: str, suffix: str) -> list[str]:
@@ -20,7 +20,7 @@ def test_every_template_has_a_sample_context() -> None:
     names = set(_templates("email", ".txt")) | set(_templates("sms", ".txt")) | set(_templates("web", ".html"))
     names |= set(_templates("web", ".txt"))
     missing = sorted(names - set(SAMPLES))
-    assert not missing, f"add samples to tests/template_samples.py for: {missing}"
+    assert not missing, f"add samples to tests/unit/template_samples.py for: {missing}"
     for name in _templates("email", ".txt"):
         assert (TEMPLATES / f"{name}.html").exists(), f"{name} needs an .html twin"
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from messaging.inbound.handling import processing
 from messaging.models import SmsConversation
 from relay.runtime import Runtime
-from tests.support import inbound, school
-from tests.support.school import STUDENT_PHONE
+from tests.support import builders, inbound
+from tests.support.builders import STUDENT_PHONE
 from workflow.models import DayStatus, InternshipDay, Person, School
 
 CHECKIN = datetime(2026, 3, 10, 16, 5, tzinfo=UTC)  # Tue 9:05am PDT
@@ -27,8 +27,8 @@ def runtime(make_runtime: Any, sqlite_url: str) -> Any:
 
 
 @pytest.fixture
-def place(runtime: Any) -> school.SchoolWorld:
-    return school.build(runtime, start=time(9, 0), end=time(15, 0))
+def place(runtime: Any) -> builders.SchoolWorld:
+    return builders.build(runtime, start=time(9, 0), end=time(15, 0))
 
 
 @pytest.fixture
@@ -82,9 +82,9 @@ def test_a_choice_after_which_internship_lapsed_opens_nothing(
 ) -> None:
     with runtime.sessions.begin() as session:
         lincoln, student = session.get_one(School, place.school_id), session.get_one(Person, place.student_id)
-        vet = school.site(session, lincoln, "Lincoln Park Vet")
+        vet = builders.site(session, lincoln, "Lincoln Park Vet")
         mentor = session.get_one(Person, place.mentor_id)
-        school.placement(session, lincoln, student, mentor, vet, start=time(9, 0), end=time(15, 0))
+        builders.placement(session, lincoln, student, mentor, vet, start=time(9, 0), end=time(15, 0))
     inbound.sms(runtime, STUDENT_PHONE, "checkin")
     assert _texts(runtime)[-1].startswith("Which internship are you at today? Reply 1 for Riverside Clinic")
     clock(CHECKIN + timedelta(minutes=31))  # the question waits 30 minutes

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import threading
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +13,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from messaging import outbox, rendering
-from tests.support import school, world
+from tests.support import builders
 from workflow import requests
 from workflow.errors import Refused
 from workflow.models import ComplianceDocument, InternshipRequest, Opportunity, Person, Role
@@ -54,15 +53,15 @@ def placed(make_runtime: Any, sqlite_url: str) -> Any:
 
 def _place(runtime: Any) -> Any:
     with runtime.sessions.begin() as session:
-        lincoln = world.school(session, name="Lincoln High")
-        cora = world.person(session, lincoln, Role.coordinator, "Cora Diaz", "cora@example.org")
-        alan = world.person(session, lincoln, Role.advisor, "Alan Park", "alan@example.org")
-        clinic = school.site(session, lincoln, "Riverside Clinic")
-        ruth = world.person(session, lincoln, Role.mentor, "Ruth Chen", "ruth@example.org", site_id=clinic.id)
-        maya = world.person(
+        lincoln = builders.school(session, name="Lincoln High")
+        cora = builders.person(session, lincoln, Role.coordinator, "Cora Diaz", "cora@example.org")
+        alan = builders.person(session, lincoln, Role.advisor, "Alan Park", "alan@example.org")
+        clinic = builders.site(session, lincoln, "Riverside Clinic")
+        ruth = builders.person(session, lincoln, Role.mentor, "Ruth Chen", "ruth@example.org", site_id=clinic.id)
+        maya = builders.person(
             session, lincoln, Role.student, "Maya Lopez", "maya@example.org", phone="+15555550100", advisor_id=alan.id
         )
-        sam = world.person(
+        sam = builders.person(
             session, lincoln, Role.student, "Sam Ortiz", "sam@example.org", phone="+15555550101", advisor_id=alan.id
         )
         opportunity = Opportunity(
@@ -227,34 +226,3 @@ def test_a_waiting_start_gets_one_reminder_after_two_school_days_then_goes_to_th
         request = session.query(InternshipRequest).one()
         assert request.status == State.start_requested, "reminding decides nothing"
         assert request.advisor_reminded_at is not None and request.escalated_at is not None
-
-
-def test_ready_waits_for_a_lapse_in_progress_and_is_refused(make_runtime: Any, postgres_url: str) -> None:
-    """The lapse job has expired Maya's request and offered her place on, not yet committed, when
-    she sends READY: her start waits for the job, then sees the request expired and is refused,
-    rather than overwriting the lapse and holding the place twice."""
-    runtime, ids = _place(make_runtime(database_url=postgres_url))
-    with runtime.sessions.begin() as session:
-        request_id = _approved(session, ids, NOW).id
-    later = NOW + timedelta(days=15)
-    outcome: list[str] = []
-
-    def ready() -> None:
-        with runtime.sessions.begin() as session:
-            try:
-                _ask_to_start(session, session.get_one(InternshipRequest, request_id), later)
-                outcome.append("started")
-            except Refused as refused:
-                outcome.append(f"{refused.reason}: {refused.details.get('state')}")
-
-    with runtime.sessions() as lapse:
-        with lapse.begin():
-            requests.pursuit_jobs(lapse, later)
-            student = threading.Thread(target=ready)
-            student.start()
-            student.join(1.0)
-            assert student.is_alive(), "READY should wait for the lapse's locks"
-        student.join(10)
-    assert outcome == ["bad_move: expired"]
-    with runtime.sessions() as session:
-        assert session.get_one(InternshipRequest, request_id).status == State.expired

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from messaging import outbox
 from messaging.models import OutboundMessage, Status
-from tests.support import world
+from tests.support import builders
 from tests.support.processes import relay, relay_env
 from tests.support.smtp_sink import SmtpSink
 from tests.support.twilio_api import FakeTwilio
@@ -62,9 +62,9 @@ def test_sigkilled_worker_loses_no_sms_and_sends_none_twice(
         }
         runtime = make_runtime(**shared)
         with runtime.sessions.begin() as session:
-            school = world.school(session)
+            school = builders.school(session)
             students = [
-                world.person(session, school, Role.student, f"S{i}", phone=f"+1555{i:07d}") for i in range(BATCH)
+                builders.person(session, school, Role.student, f"S{i}", phone=f"+1555{i:07d}") for i in range(BATCH)
             ]
             outbox.queue(session, [Notification(template="sms/help", to=s, kind=Kind.answer) for s in students])
         env = relay_env(**shared)
@@ -125,8 +125,10 @@ def test_sigkilled_worker_loses_no_email_and_repeats_only_with_the_same_message_
         }
         runtime = make_runtime(**shared)
         with runtime.sessions.begin() as session:
-            school = world.school(session)
-            people = [world.person(session, school, Role.advisor, f"A{i}", f"a{i}@example.org") for i in range(BATCH)]
+            school = builders.school(session)
+            people = [
+                builders.person(session, school, Role.advisor, f"A{i}", f"a{i}@example.org") for i in range(BATCH)
+            ]
             outbox.queue(
                 session,
                 [

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, timedelta
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import select
 
 from messaging.models import OutboundMessage
 from relay.dev import mail
 from relay.runtime import Runtime
-from tests.support import inbound, school, servers
-from tests.support.school import STUDENT_PHONE
+from tests.support import builders, inbound
+from tests.support.builders import STUDENT_PHONE
 from workflow.base import utcnow
 from workflow.models import DayStatus, InternshipDay, Placement, Site
 
@@ -25,8 +23,8 @@ def runtime(make_runtime: Any, sqlite_url: str) -> Any:
 
 
 @pytest.fixture
-def place(runtime: Any) -> school.SchoolWorld:
-    return school.build(runtime)
+def place(runtime: Any) -> builders.SchoolWorld:
+    return builders.build(runtime)
 
 
 def _day(runtime: Runtime) -> InternshipDay:
@@ -141,26 +139,12 @@ def test_wrong_sender_and_out_of_office_change_nothing(runtime: Any, place: Any)
     assert _day(runtime).status == DayStatus.pending
 
 
-def test_the_link_shows_on_get_and_confirms_on_post(runtime: Any, place: Any) -> None:
-    email = _checked_out(runtime)
-    link = next(word for word in email.body_text.split() if "/l/" in word)
-    path = link.split("relay.test:8000", 1)[1]
-    with servers.web(runtime) as base:
-        page = httpx.get(base + path)
-        assert page.status_code == 200 and "Was Maya at Riverside Clinic on" in page.text
-        assert _day(runtime).status == DayStatus.pending
-        done = httpx.post(base + path, data={"choice": "confirm", "comment": "Lovely work"})
-        assert done.status_code == 200 and "Maya's day is confirmed" in html.unescape(done.text)
-    day = _day(runtime)
-    assert (day.status, day.confirmed_via, day.mentor_feedback) == (DayStatus.confirmed, "link", "Lovely work")
-
-
 def test_two_placements_today_ask_which_one(runtime: Any, place: Any) -> None:
     with runtime.sessions.begin() as session:
         first = session.get(Placement, place.placement_id)
         assert first is not None
-        vet = school.site(session, first.school, "Lincoln Park Vet")
-        school.placement(session, first.school, first.student, first.mentor, vet)
+        vet = builders.site(session, first.school, "Lincoln Park Vet")
+        builders.placement(session, first.school, first.student, first.mentor, vet)
     inbound.sms(runtime, STUDENT_PHONE, "checkin")
     assert (
         _texts(runtime)[-1]
@@ -177,7 +161,7 @@ def test_unscheduled_day_is_allowed_and_flagged(make_runtime: Any, sqlite_url: s
     runtime = make_runtime(database_url=sqlite_url, quiet_hours="00:00-00:00")
     today = utcnow().astimezone(__import__("zoneinfo").ZoneInfo("America/Los_Angeles"))
     other_days = " ".join(d for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") if d != f"{today:%a}")
-    school.build(runtime, weekdays=other_days)
+    builders.build(runtime, weekdays=other_days)
     inbound.sms(runtime, STUDENT_PHONE, "checkin")
     assert _day(runtime).unscheduled and "You're not scheduled today" in _texts(runtime)[-1]
 
@@ -189,20 +173,6 @@ def test_no_placement_and_checkout_without_checkin(runtime: Any, place: Any) -> 
         session.get_one(Placement, place.placement_id).status = "ended"
     inbound.sms(runtime, STUDENT_PHONE, "checkin")
     assert _texts(runtime)[-1].startswith("You don't have an active internship in Relay yet")
-
-
-def test_location_is_kept_only_when_shared_and_compared_with_the_site(runtime: Any, place: Any) -> None:
-    inbound.sms(runtime, STUDENT_PHONE, "checkin")
-    link = next(word for word in _texts(runtime)[0].split() if "/l/" in word)
-    path = link.split("relay.test:8000", 1)[1]
-    with servers.web(runtime) as base:
-        page = httpx.get(base + path)
-        assert "navigator.geolocation" in page.text and _day(runtime).latitude is None
-        assert httpx.post(base + path, data={"choice": "", "latitude": "", "longitude": ""}).status_code == 400
-        done = httpx.post(base + path, data={"choice": "share", "latitude": "37.7755", "longitude": "-122.4180"})
-        assert "Your location was saved" in done.text
-    day = _day(runtime)
-    assert day.location_consented_at is not None and day.distance_m is not None and 100 < day.distance_m < 200
 
 
 def test_a_digest_reply_answers_several_days(runtime: Any, place: Any) -> None:

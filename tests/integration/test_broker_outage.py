@@ -10,7 +10,7 @@ from messaging import outbox
 from messaging.models import OutboundMessage, Status
 from relay.processes import make_scheduler, start_worker
 from relay.runtime import Runtime
-from tests.support import world
+from tests.support import builders
 from tests.support.services import private_redis
 from tests.support.smtp_sink import SmtpSink
 from tests.support.waiting import wait_until
@@ -35,8 +35,8 @@ def test_message_committed_while_the_broker_is_down_is_delivered_after_it_return
         scheduler.start()
         try:
             with runtime.sessions.begin() as session:
-                school = world.school(session)
-                ana = world.person(session, school, Role.advisor, "Ana", "ana@example.org")
+                school = builders.school(session)
+                ana = builders.person(session, school, Role.advisor, "Ana", "ana@example.org")
 
             redis_server.stop()
             with runtime.sessions.begin() as session:  # commits; the enqueue after it fails

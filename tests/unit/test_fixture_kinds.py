@@ -9,7 +9,7 @@ import pytest
 
 from messaging.inbound.reading import auto_replies, mime
 
-FIXTURES = Path(__file__).parent / "fixtures" / "replies"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "replies"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.eml"))
 
 

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from messaging import outbox, quiet_hours
 from messaging.models import OutboundMessage
 from relay.jobs import _domain_runner, table
-from tests.support import school
-from tests.support.school import STUDENT_PHONE
+from tests.support import builders
+from tests.support.builders import STUDENT_PHONE
 from workflow import attendance
 from workflow.attendance import jobs as attendance_jobs
 from workflow.models import DayStatus, InternshipDay, Person, Placement
@@ -68,8 +68,8 @@ def runtime(make_runtime: Any, sqlite_url: str) -> Any:
 
 
 @pytest.fixture
-def place(runtime: Any) -> school.SchoolWorld:
-    return school.build(
+def place(runtime: Any) -> builders.SchoolWorld:
+    return builders.build(
         runtime,
         weekdays="Sun Mon Fri",
         start=time(9, 0),
@@ -261,7 +261,7 @@ def test_the_coordinator_digest_comes_once_each_school_day_at_half_past_four(
 def test_the_coordinator_digest_comes_once_each_school_day_at_half_past_four_local_around_a_change(
     runtime: Any, zone: str, start: datetime, end: datetime, expected: list[datetime]
 ) -> None:
-    school.build(runtime, timezone=zone, start_date=date(2026, 3, 1), end_date=date(2026, 11, 30))
+    builders.build(runtime, timezone=zone, start_date=date(2026, 3, 1), end_date=date(2026, 11, 30))
     scheduled(runtime, ["coordinator_digests"], start, end)
     digests = _messages(runtime, "email/coordinator_digest")
     assert [d.created_at for d in digests] == expected
@@ -337,7 +337,7 @@ def test_the_weekly_mentor_digest_on_friday_afternoon(runtime: Any, place: Any) 
 def test_the_weekly_mentor_digest_comes_once_each_friday_at_three_local_around_a_change(
     runtime: Any, zone: str, waiting: tuple[date, date], fridays: list[datetime]
 ) -> None:
-    world = school.build(
+    world = builders.build(
         runtime, timezone=zone, weekdays="Sun Mon Fri", start_date=date(2026, 3, 1), end_date=date(2026, 11, 30)
     )
     with runtime.sessions.begin() as session:

@@ -18,7 +18,7 @@ from messaging.models import OutboundMessage, Status
 from messaging.outbound import delivery
 from messaging.outbound.transports import Outgoing, SendResult, TransientError
 from relay.runtime import Runtime
-from tests.support import world
+from tests.support import builders
 from workflow.models import Role
 from workflow.notifications import Kind, Notification
 
@@ -89,8 +89,8 @@ def quiet(make_runtime: Callable[..., Runtime], sqlite_url: str, monkeypatch: py
 
 def _queue(w: World, role: Role, phone: str, kind: Kind = Kind.message) -> int:
     with w.runtime.sessions.begin() as session:
-        school = world.school(session, timezone="America/Los_Angeles")
-        person = world.person(session, school, role, f"{role} {phone[-2:]}", phone=phone)
+        school = builders.school(session, timezone="America/Los_Angeles")
+        person = builders.person(session, school, role, f"{role} {phone[-2:]}", phone=phone)
         [row] = outbox.queue(session, [Notification(template="sms/help", to=person, kind=kind)], now=w.clock.now)
         return row.id
 

@@ -18,7 +18,7 @@ from messaging import outbox
 from messaging.models import OutboundMessage, SmsOptOut, Status
 from messaging.outbound.transports.smtp import SmtpTransport
 from relay.processes import start_worker
-from tests.support import certs, world
+from tests.support import builders, certs
 from tests.support.smtp_sink import SmtpSink
 from tests.support.twilio_api import FakeTwilio
 from tests.support.waiting import wait_until
@@ -104,9 +104,9 @@ def test_smtp_transient_failures_retry_and_permanent_ones_do_not(backend: dict[s
             "later@example.org",
         ]
         with runtime.sessions.begin() as session:
-            school = world.school(session)
-            world.person(session, school, Role.coordinator, "Cora Coordinator", "cora@example.org")
-            people = [world.person(session, school, Role.advisor, f"P{i}", a) for i, a in enumerate(addresses)]
+            school = builders.school(session)
+            builders.person(session, school, Role.coordinator, "Cora Coordinator", "cora@example.org")
+            people = [builders.person(session, school, Role.advisor, f"P{i}", a) for i, a in enumerate(addresses)]
             outbox.queue(session, [_email(p, a) for p, a in zip(people, addresses, strict=True)])
         runtime.extra["workers"] = [start_worker(runtime, threads=4)]
         rows = _wait_finished(runtime, [*addresses, "cora@example.org"])
@@ -134,8 +134,8 @@ def test_smtp_server_down_is_retried_until_it_returns(make_runtime: Any, sqlite_
     port = free_port()
     runtime = make_runtime(database_url=sqlite_url, outbound_smtp_url=f"smtp://127.0.0.1:{port}")
     with runtime.sessions.begin() as session:
-        school = world.school(session)
-        ana = world.person(session, school, Role.advisor, "Ana", "ana@example.org")
+        school = builders.school(session)
+        ana = builders.person(session, school, Role.advisor, "Ana", "ana@example.org")
         outbox.queue(session, [_email(ana, "waiting")])
     runtime.extra["workers"] = [start_worker(runtime, threads=2)]
     wait_until(lambda: _rows(runtime)["ana@example.org"].attempts >= 2, what="a retry after connection refused")
@@ -159,9 +159,9 @@ def test_twilio_transient_errors_retry_and_permanent_ones_do_not(backend: dict[s
         )
         numbers = ["+15550000200", "+15550000429", "+15550000500", "+15550021211", "+15550021610"]
         with runtime.sessions.begin() as session:
-            school = world.school(session)
-            world.person(session, school, Role.coordinator, "Cora Coordinator", "cora@example.org")
-            students = [world.person(session, school, Role.student, f"S{n[-3:]}", phone=n) for n in numbers]
+            school = builders.school(session)
+            builders.person(session, school, Role.coordinator, "Cora Coordinator", "cora@example.org")
+            students = [builders.person(session, school, Role.student, f"S{n[-3:]}", phone=n) for n in numbers]
             outbox.queue(session, [Notification(template="sms/help", to=s) for s in students])
         runtime.extra["workers"] = [start_worker(runtime, threads=4)]
         rows = _wait_finished(runtime, numbers)
@@ -192,8 +192,8 @@ def test_no_sms_is_sent_to_an_opted_out_number(make_runtime: Any, sqlite_url: st
     runtime = make_runtime(database_url=sqlite_url, quiet_hours="00:00-00:00")
     with runtime.sessions.begin() as session:
         session.add(SmsOptOut(phone="+15550001111", opted_out=True, keyword="STOP"))
-        school = world.school(session)
-        student = world.person(session, school, Role.student, "Sam", phone="+15550001111")
+        school = builders.school(session)
+        student = builders.person(session, school, Role.student, "Sam", phone="+15550001111")
         [row] = outbox.queue(session, [Notification(template="sms/help", to=student)])
     assert row.status == Status.failed and "opted out" in (row.last_error or "")
 
@@ -214,9 +214,9 @@ def test_hanging_peers_are_cut_off_at_the_send_timeout_retried_and_then_deliver(
         )
         twilio.hang_seconds = sink.handler.hang_seconds = hang
         with runtime.sessions.begin() as session:
-            school = world.school(session)
-            ana = world.person(session, school, Role.advisor, "Ana", "ana@example.org")
-            sam = world.person(session, school, Role.student, "Sam", phone="+15550000777")
+            school = builders.school(session)
+            ana = builders.person(session, school, Role.advisor, "Ana", "ana@example.org")
+            sam = builders.person(session, school, Role.student, "Sam", phone="+15550000777")
             outbox.queue(session, [_email(ana, "hanging"), Notification(template="sms/help", to=sam)])
         started = time.monotonic()
         runtime.extra["workers"] = [start_worker(runtime, threads=2)]
@@ -258,7 +258,7 @@ def test_smtp_starttls_and_login_deliver(
         url = f"smtp://relay%40school.example:s3cret%3Apass%2Fword@{host}:{port}?starttls=true"
         runtime = make_runtime(database_url=sqlite_url, outbound_smtp_url=url)
         with runtime.sessions.begin() as session:
-            ana = world.person(session, world.school(session), Role.advisor, "Ana", "ana@example.org")
+            ana = builders.person(session, builders.school(session), Role.advisor, "Ana", "ana@example.org")
             outbox.queue(session, [_email(ana, "over TLS")])
         runtime.extra["workers"] = [start_worker(runtime, threads=1)]
         rows = _wait_finished(runtime, ["ana@example.org"])
@@ -275,7 +275,7 @@ def test_smtp_transport_does_not_trust_an_unknown_certificate(
     with SmtpSink(tls=certs.server_context(cert, key)) as sink:
         runtime = make_runtime(database_url=sqlite_url, outbound_smtp_url=f"{sink.url}?starttls=true", max_attempts=1)
         with runtime.sessions.begin() as session:
-            ana = world.person(session, world.school(session), Role.advisor, "Ana", "ana@example.org")
+            ana = builders.person(session, builders.school(session), Role.advisor, "Ana", "ana@example.org")
             outbox.queue(session, [_email(ana, "untrusted")])
         runtime.extra["workers"] = [start_worker(runtime, threads=1)]
         row = _held(runtime, caplog, "ana@example.org", "certificate not trusted", 2)  # past RELAY_MAX_ATTEMPTS
@@ -293,9 +293,9 @@ def test_a_wrong_smtp_password_holds_the_mail_and_logs_an_error_until_it_is_fixe
         base = f"{sink.controller.hostname}:{sink.controller.port}?starttls=true"
         runtime = make_runtime(database_url=sqlite_url, outbound_smtp_url=f"smtp://relay:wrong@{base}", max_attempts=2)
         with runtime.sessions.begin() as session:
-            school = world.school(session)
-            world.person(session, school, Role.coordinator, "Cora", "cora@example.org")
-            ana = world.person(session, school, Role.advisor, "Ana", "ana@example.org")
+            school = builders.school(session)
+            builders.person(session, school, Role.coordinator, "Cora", "cora@example.org")
+            ana = builders.person(session, school, Role.advisor, "Ana", "ana@example.org")
             outbox.queue(session, [_email(ana, "held")])
         runtime.extra["workers"] = [start_worker(runtime, threads=1)]
         row = _held(runtime, caplog, "ana@example.org", "SMTP 535", 4)  # past RELAY_MAX_ATTEMPTS
@@ -327,7 +327,7 @@ def test_twilio_refusing_our_credentials_holds_the_texts(
             max_attempts=2,
         )
         with runtime.sessions.begin() as session:
-            sam = world.person(session, world.school(session), Role.student, "Sam", phone="+15550000888")
+            sam = builders.person(session, builders.school(session), Role.student, "Sam", phone="+15550000888")
             outbox.queue(session, [Notification(template="sms/help", to=sam)])
         runtime.extra["workers"] = [start_worker(runtime, threads=1)]
         row = _held(runtime, caplog, "+15550000888", "Twilio 401", 4)  # past RELAY_MAX_ATTEMPTS

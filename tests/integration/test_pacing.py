@@ -15,7 +15,7 @@ from sqlalchemy import select
 from messaging import outbox
 from messaging.models import OutboundMessage, Status
 from relay.processes import start_worker
-from tests.support import world
+from tests.support import builders
 from tests.support.twilio_api import FakeTwilio
 from tests.support.waiting import wait_until
 from workflow.models import Role
@@ -29,9 +29,9 @@ def _queue(runtime: Any, school_sms: list[str]) -> None:
     with runtime.sessions.begin() as session:
         notes = []
         for n, number in enumerate(school_sms):
-            school = world.school(session, name=f"School {n}", sms_number=number)
+            school = builders.school(session, name=f"School {n}", sms_number=number)
             for i in range(COUNT):
-                student = world.person(session, school, Role.student, f"S{i}", phone=f"+1555{n}{i:06d}")
+                student = builders.person(session, school, Role.student, f"S{i}", phone=f"+1555{n}{i:06d}")
                 notes.append(Notification(template="sms/help", to=student, kind=Kind.answer))
         outbox.queue(session, notes)
 

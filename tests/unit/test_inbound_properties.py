@@ -26,7 +26,7 @@ from messaging.inbound.reading import auto_replies, mime, sms_keywords
 from messaging.inbound.reading.reply_text import split_reply
 from messaging.models import InboundMessage, OutboundMessage, SmsConversation, SmsOptOut
 from relay.runtime import Runtime
-from tests.support import world
+from tests.support import builders
 from workflow.models import Role
 
 COUNTER = itertools.count()
@@ -108,9 +108,9 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Any:
     migrate.upgrade(url)
     built = build(test_settings(database_url=url, quiet_hours="00:00-00:00"))
     with built.sessions.begin() as session:
-        school = world.school(session)
-        world.person(session, school, Role.student, "Maya Lopez", "maya@example.org", phone="+15555550100")
-        world.person(session, school, Role.coordinator, "Cora Diaz", "cora@example.org")
+        school = builders.school(session)
+        builders.person(session, school, Role.student, "Maya Lopez", "maya@example.org", phone="+15555550100")
+        builders.person(session, school, Role.coordinator, "Cora Diaz", "cora@example.org")
     yield built
     built.close()
 

@@ -26,7 +26,7 @@ from relay.dev import mail as dev_mail
 from relay.jobs import _domain_runner
 from relay.processes import start_worker
 from relay.runtime import Runtime
-from tests.support import school, servers, services, world
+from tests.support import builders, servers, services
 from tests.support.processes import relay, relay_env, web_up
 from tests.support.waiting import wait_until
 from web import student_session
@@ -56,16 +56,16 @@ def town(make_runtime: Any, backend: dict[str, Any]) -> Any:
     runtime = make_runtime(**backend, quiet_hours="00:00-00:00")
     runtime.extra["workers"] = [start_worker(runtime, threads=4)]
     with runtime.sessions.begin() as session:
-        lincoln = world.school(session, name="Lincoln High", region="Bay")
-        world.person(session, lincoln, Role.coordinator, "Cora Diaz", "cora@example.org")
-        alan = world.person(session, lincoln, Role.advisor, "Alan Park", "alan@example.org")
-        clinic = school.site(session, lincoln, "Riverside Clinic")
-        school.site(session, lincoln, "Acme Corp", do_not_solicit=True)
-        ruth = world.person(
+        lincoln = builders.school(session, name="Lincoln High", region="Bay")
+        builders.person(session, lincoln, Role.coordinator, "Cora Diaz", "cora@example.org")
+        alan = builders.person(session, lincoln, Role.advisor, "Alan Park", "alan@example.org")
+        clinic = builders.site(session, lincoln, "Riverside Clinic")
+        builders.site(session, lincoln, "Acme Corp", do_not_solicit=True)
+        ruth = builders.person(
             session, lincoln, Role.mentor, "Ruth Chen", "ruth@example.org", phone="+15555550142", site_id=clinic.id
         )
         for i, name in enumerate(("Maya Lopez", "Sam Ortiz")):
-            world.person(
+            builders.person(
                 session,
                 lincoln,
                 Role.student,
@@ -316,12 +316,12 @@ def test_two_requests_racing_for_the_last_place_from_two_processes(
     taken) wanted through two opportunities at once: exactly one request wins it."""
     runtime = make_runtime(database_url=postgres_url, redis_url=redis_url, redis_namespace=namespace)
     with runtime.sessions.begin() as session:
-        lincoln = world.school(session, name="Lincoln High")
+        lincoln = builders.school(session, name="Lincoln High")
         assert lincoln.pursuer_limit == 2
-        clinic = school.site(session, lincoln, "Riverside Clinic")
-        ruth = world.person(session, lincoln, Role.mentor, "Ruth Chen", "ruth@example.org", site_id=clinic.id)
+        clinic = builders.site(session, lincoln, "Riverside Clinic")
+        ruth = builders.person(session, lincoln, Role.mentor, "Ruth Chen", "ruth@example.org", site_id=clinic.id)
         students = [
-            world.person(session, lincoln, Role.student, f"S{i}", f"s{i}@example.org", phone=f"+155500000{i}")
+            builders.person(session, lincoln, Role.student, f"S{i}", f"s{i}@example.org", phone=f"+155500000{i}")
             for i in range(3)
         ]
         opportunities = [

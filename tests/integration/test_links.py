@@ -12,7 +12,7 @@ import pytest
 from messaging import tokens
 from messaging.inbound.handling.incoming import LinkResult, LinkView
 from tests.conftest import TEST_KEYS
-from tests.support import servers, world
+from tests.support import builders, servers
 from web import links
 from workflow.models import Role
 
@@ -44,8 +44,8 @@ def action(monkeypatch: pytest.MonkeyPatch) -> RecordingAction:
 
 def _link(runtime: Any, ttl: timedelta = timedelta(days=3)) -> str:
     with runtime.sessions.begin() as session:
-        school = world.school(session)
-        mentor = world.person(session, school, Role.mentor, "Ruth Chen", "ruth@example.org")
+        school = builders.school(session)
+        mentor = builders.person(session, school, Role.mentor, "Ruth Chen", "ruth@example.org")
         return tokens.issue(
             session,
             purpose="attendance.confirm",

@@ -11,7 +11,7 @@ from twilio.request_validator import RequestValidator
 
 from messaging.models import InboundMessage, OutboundMessage, Status
 from relay.runtime import Runtime
-from tests.support import servers, world
+from tests.support import builders, servers
 from workflow.base import utcnow
 from workflow.models import Role
 
@@ -102,8 +102,8 @@ def test_status_callbacks_out_of_order_never_move_a_final_status_back(
 ) -> None:
     runtime = _runtime(make_runtime, backend)
     with runtime.sessions.begin() as session:
-        school = world.school(session)
-        student = world.person(session, school, Role.student, "Sam", phone="+15555550100")
+        school = builders.school(session)
+        student = builders.person(session, school, Role.student, "Sam", phone="+15555550100")
         row = OutboundMessage(
             channel="sms",
             status=Status.sending,

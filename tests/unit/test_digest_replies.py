@@ -17,8 +17,8 @@ from messaging.models import OutboundMessage
 from relay.dev import mail as dev_mail
 from relay.jobs import table
 from relay.runtime import Runtime
-from tests.support import inbound, school
-from tests.support.school import STUDENT_PHONE
+from tests.support import builders, inbound
+from tests.support.builders import STUDENT_PHONE
 from workflow import attendance
 from workflow.models import DayStatus, InternshipDay, Person
 
@@ -36,7 +36,7 @@ def runtime(make_runtime: Any, sqlite_url: str) -> Any:
 def digest(runtime: Any, monkeypatch: pytest.MonkeyPatch) -> OutboundMessage:
     """Three days waiting for Ruth, and the Friday digest that lists them; processing runs an
     hour after it was sent."""
-    world = school.build(runtime)
+    world = builders.build(runtime)
     with runtime.sessions.begin() as session:
         student = session.get_one(Person, world.student_id)
         for day in WAITING:

@@ -17,7 +17,7 @@ from messaging import outbox, tokens
 from relay import migrate
 from relay.app import create_app
 from relay.processes import start_worker
-from tests.support import services, world
+from tests.support import builders, services
 from tests.support.processes import ROOT, relay, relay_env
 from tests.support.waiting import wait_until
 from workflow.models import Role
@@ -66,8 +66,8 @@ def test_health_readiness_and_metrics(make_runtime: Any, backend: dict[str, Any]
     runtime = make_runtime(**backend)
     runtime.extra["workers"] = [start_worker(runtime, threads=2)]
     with runtime.sessions.begin() as session:
-        school = world.school(session)
-        student = world.person(session, school, Role.student, "Sam", phone="+15555550100")
+        school = builders.school(session)
+        student = builders.person(session, school, Role.student, "Sam", phone="+15555550100")
         outbox.queue(session, [Notification(template="sms/help", to=student, kind=Kind.answer)])
     client = TestClient(create_app(runtime))
     assert client.get("/healthz").json() == {"status": "ok"}

@@ -15,7 +15,7 @@ from messaging.inbound.handling.incoming import IncomingReply
 from messaging.inbound.reading.sms_keywords import Keyword
 from messaging.models import BouncedAddress, OutboundMessage, SmsOptOut, Status
 from tests.conftest import TEST_KEYS
-from tests.support import inbound, world
+from tests.support import builders, inbound
 from workflow.models import Role
 from workflow.notifications import Kind, Notification, Result
 
@@ -26,10 +26,10 @@ STUDENT_PHONE = "+15555550100"
 def school_runtime(make_runtime: Any, sqlite_url: str) -> Any:
     runtime = make_runtime(database_url=sqlite_url, quiet_hours="00:00-00:00")
     with runtime.sessions.begin() as session:
-        school = world.school(session, name="Lincoln High")
-        world.person(session, school, Role.coordinator, "Cora Diaz", "cora@example.org")
-        world.person(session, school, Role.student, "Maya Lopez", "maya@example.org", phone=STUDENT_PHONE)
-        world.person(session, school, Role.mentor, "Ruth Chen", "ruth@example.org")
+        school = builders.school(session, name="Lincoln High")
+        builders.person(session, school, Role.coordinator, "Cora Diaz", "cora@example.org")
+        builders.person(session, school, Role.student, "Maya Lopez", "maya@example.org", phone=STUDENT_PHONE)
+        builders.person(session, school, Role.mentor, "Ruth Chen", "ruth@example.org")
     return runtime
 
 
@@ -88,7 +88,7 @@ def _token(
     runtime: Any, ttl: timedelta = timedelta(days=3), name: str = "Ruth Chen", address: str = "ruth@example.org"
 ) -> str:
     with runtime.sessions.begin() as session:
-        mentor = world.person(session, world.school(session, name="Lincoln High"), Role.mentor, name, address)
+        mentor = builders.person(session, builders.school(session, name="Lincoln High"), Role.mentor, name, address)
         return tokens.issue(
             session,
             purpose="attendance.confirm",
@@ -282,8 +282,8 @@ def test_the_expired_reply_notice_comes_again_a_day_later_and_each_address_gets_
 def _email_to_ruth(runtime: Any) -> OutboundMessage:
     """An email Relay sent Ruth Chen, mentor at Lincoln High: the message a bounce is about."""
     with runtime.sessions.begin() as session:
-        ruth = world.person(
-            session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
+        ruth = builders.person(
+            session, builders.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
         )
         [original] = outbox.queue(
             session,
@@ -313,8 +313,8 @@ def test_a_bounce_marks_the_message_blocks_the_address_and_tells_the_coordinator
     alert = inbound.sent(runtime, "cora@example.org")
     assert [m.subject for m in alert] == ["Could not reach Ruth Chen"]
     with runtime.sessions.begin() as session:  # nothing more goes to the bounced address
-        ruth = world.person(
-            session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
+        ruth = builders.person(
+            session, builders.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
         )
         [blocked] = outbox.queue(
             session, [Notification(template="email/reply_unmatched", to=ruth, context={"subject": "y"})]
@@ -364,8 +364,8 @@ def test_an_x_failed_recipients_bounce_marks_the_address_and_tells_the_coordinat
     assert alert.subject == "Could not reach Ruth Chen" and "ruth@example.org" in alert.body_text
     assert "550 5.1.1 User unknown" in alert.body_text  # the refusing server's words, from the text
     with runtime.sessions.begin() as session:
-        ruth = world.person(
-            session, world.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
+        ruth = builders.person(
+            session, builders.school(session, name="Lincoln High"), Role.mentor, "Ruth Chen", "ruth@example.org"
         )
         [blocked] = outbox.queue(
             session, [Notification(template="email/reply_unmatched", to=ruth, context={"subject": "y"})]

@@ -31,7 +31,7 @@ from relay import migrate
 from relay.dev import mail as dev_mail
 from relay.runtime import Runtime, build
 from tests.conftest import test_settings
-from tests.support import school, services
+from tests.support import builders, services
 from tests.support.processes import ROOT, RelayProcess, relay_env, web_up
 from tests.support.smtp_sink import Received, SmtpSink
 from tests.support.twilio_api import FakeTwilio
@@ -118,17 +118,15 @@ def _people(stack: Stack, *, extra_site: bool = False) -> People:
     n = next(_numbers)
     phone, mentor_email = f"+1555020{n:04d}", f"mentor{n}@example.org"
     with stack.runtime.sessions.begin() as session:
-        from tests.support import world
-
-        lincoln = world.school(session, name="Lincoln High")
-        world.person(session, lincoln, Role.coordinator, "Cora Diaz", "cora@example.org")
-        clinic = school.site(session, lincoln, f"Riverside Clinic {n}")
-        mentor = world.person(session, lincoln, Role.mentor, f"Ruth Chen {n}", mentor_email, site_id=clinic.id)
-        student = world.person(session, lincoln, Role.student, f"Maya Lopez{n}", f"maya{n}@example.org", phone=phone)
-        placement = school.placement(session, lincoln, student, mentor, clinic)
+        lincoln = builders.school(session, name="Lincoln High")
+        builders.person(session, lincoln, Role.coordinator, "Cora Diaz", "cora@example.org")
+        clinic = builders.site(session, lincoln, f"Riverside Clinic {n}")
+        mentor = builders.person(session, lincoln, Role.mentor, f"Ruth Chen {n}", mentor_email, site_id=clinic.id)
+        student = builders.person(session, lincoln, Role.student, f"Maya Lopez{n}", f"maya{n}@example.org", phone=phone)
+        placement = builders.placement(session, lincoln, student, mentor, clinic)
         if extra_site:
-            vet = school.site(session, lincoln, f"Lincoln Park Vet {n}")
-            school.placement(session, lincoln, student, mentor, vet)
+            vet = builders.site(session, lincoln, f"Lincoln Park Vet {n}")
+            builders.placement(session, lincoln, student, mentor, vet)
         return People(n, phone, mentor_email, student.name, placement.id)
 
 

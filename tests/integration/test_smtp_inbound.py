@@ -16,7 +16,7 @@ from messaging import addresses, tokens
 from messaging.inbound.doors import smtp_server
 from messaging.models import InboundMessage
 from tests.conftest import TEST_KEYS
-from tests.support import certs, servers, world
+from tests.support import builders, certs, servers
 from tests.support.waiting import wait_until
 from workflow.models import Role
 
@@ -25,8 +25,8 @@ DOMAIN = "relay.test"
 
 def _token(runtime: Any, purpose: str = "attendance.confirm", ttl: timedelta = timedelta(days=3)) -> str:
     with runtime.sessions.begin() as session:
-        school = world.school(session)
-        mentor = world.person(session, school, Role.mentor, "Ruth Chen", "ruth@example.org")
+        school = builders.school(session)
+        mentor = builders.person(session, school, Role.mentor, "Ruth Chen", "ruth@example.org")
         return tokens.issue(
             session,
             purpose=purpose,

@@ -15,7 +15,7 @@ from messaging import outbox
 from messaging.models import OutboundMessage, Status
 from relay.processes import start_worker
 from relay.runtime import Runtime
-from tests.support import world
+from tests.support import builders
 from tests.support.smtp_sink import SmtpSink
 from tests.support.waiting import wait_until
 from workflow.base import utcnow
@@ -49,9 +49,9 @@ def test_rolled_back_message_is_never_sent_and_committed_one_is_sent_once(
         runtime = make_runtime(**backend, outbound_smtp_url=sink.url)
         runtime.extra["workers"] = [start_worker(runtime, threads=4)]
         with runtime.sessions.begin() as session:
-            school = world.school(session)
-            ana = world.person(session, school, Role.coordinator, "Ana", "ana@example.org")
-            ben = world.person(session, school, Role.coordinator, "Ben", "ben@example.org")
+            school = builders.school(session)
+            ana = builders.person(session, school, Role.coordinator, "Ana", "ana@example.org")
+            ben = builders.person(session, school, Role.coordinator, "Ben", "ben@example.org")
 
         with pytest.raises(Boom), runtime.sessions.begin() as session:
             outbox.queue(session, [_alert(session.merge(ana), "rolled back")])
@@ -79,8 +79,8 @@ def test_duplicate_delivery_messages_send_once(backend: dict[str, Any], make_run
     with SmtpSink() as sink:
         runtime = make_runtime(**backend, outbound_smtp_url=sink.url)
         with runtime.sessions.begin() as session:
-            school = world.school(session)
-            ana = world.person(session, school, Role.coordinator, "Ana", "ana@example.org")
+            school = builders.school(session)
+            ana = builders.person(session, school, Role.coordinator, "Ana", "ana@example.org")
             [row] = outbox.queue(session, [_alert(ana, "once")])
         for _ in range(9):
             runtime.context.enqueue("deliver_email", (row.id,), None)
@@ -98,8 +98,8 @@ def test_rows_queued_inside_a_savepoint_are_handed_off_only_after_the_real_commi
     handed: list[tuple[str, tuple[Any, ...]]] = []
     runtime.context.enqueue = lambda actor, args, delay: handed.append((actor, args))
     with runtime.sessions.begin() as session:
-        school = world.school(session)
-        ana = world.person(session, school, Role.coordinator, "Ana", "ana@example.org")
+        school = builders.school(session)
+        ana = builders.person(session, school, Role.coordinator, "Ana", "ana@example.org")
         with session.begin_nested():
             [kept] = outbox.queue(session, [_alert(ana, "in a savepoint")])
         with pytest.raises(Boom), session.begin_nested():
@@ -114,8 +114,8 @@ def test_the_hand_off_is_wired_on_the_runtimes_session_factory_only(make_runtime
     handed: list[tuple[str, tuple[Any, ...]]] = []
     runtime.context.enqueue = lambda actor, args, delay: handed.append((actor, args))
     with Session(runtime.engine, expire_on_commit=False) as session, session.begin():
-        school = world.school(session)
-        ana = world.person(session, school, Role.coordinator, "Ana", "ana@example.org")
+        school = builders.school(session)
+        ana = builders.person(session, school, Role.coordinator, "Ana", "ana@example.org")
         [unwired] = outbox.queue(session, [_alert(ana, "from a session of no factory")])
     assert handed == [], "a session the runtime did not make has no hand-off (the sweeper finds its rows)"
     outbox.install(runtime.sessions)  # installing again adds no second hook: one hand-off per commit
@@ -140,9 +140,9 @@ def test_notices_over_the_daily_cap_are_kept_as_suppressed_and_alerts_are_never_
 
     now = utcnow()
     with runtime.sessions.begin() as session:
-        school = world.school(session)
-        ana = world.person(session, school, Role.coordinator, "Ana", "ana@example.org")
-        ben = world.person(session, school, Role.coordinator, "Ben", "ben@example.org")
+        school = builders.school(session)
+        ana = builders.person(session, school, Role.coordinator, "Ana", "ana@example.org")
+        ben = builders.person(session, school, Role.coordinator, "Ben", "ben@example.org")
         outbox.queue(session, [notice(ana, "yesterday")], now=now - timedelta(hours=25))  # outside the day
         outbox.queue(session, [notice(ana, "one")], now=now)
     with runtime.sessions.begin() as session:  # the cap counts within one batch too

@@ -1,0 +1,43 @@
+"""The attendance loop's links, opened on Relay's own web server (the rest is in tests/unit/test_attendance.py)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import httpx
+
+from tests.support import inbound, servers
+from tests.support.builders import STUDENT_PHONE
+from tests.unit.test_attendance import _checked_out, _day, _texts, place, runtime
+from workflow.models import DayStatus
+
+__all__ = ["place", "runtime"]  # the unit tests' fixtures, used here too
+
+
+def test_the_link_shows_on_get_and_confirms_on_post(runtime: Any, place: Any) -> None:
+    email = _checked_out(runtime)
+    link = next(word for word in email.body_text.split() if "/l/" in word)
+    path = link.split("relay.test:8000", 1)[1]
+    with servers.web(runtime) as base:
+        page = httpx.get(base + path)
+        assert page.status_code == 200 and "Was Maya at Riverside Clinic on" in page.text
+        assert _day(runtime).status == DayStatus.pending
+        done = httpx.post(base + path, data={"choice": "confirm", "comment": "Lovely work"})
+        assert done.status_code == 200 and "Maya's day is confirmed" in html.unescape(done.text)
+    day = _day(runtime)
+    assert (day.status, day.confirmed_via, day.mentor_feedback) == (DayStatus.confirmed, "link", "Lovely work")
+
+
+def test_location_is_kept_only_when_shared_and_compared_with_the_site(runtime: Any, place: Any) -> None:
+    inbound.sms(runtime, STUDENT_PHONE, "checkin")
+    link = next(word for word in _texts(runtime)[0].split() if "/l/" in word)
+    path = link.split("relay.test:8000", 1)[1]
+    with servers.web(runtime) as base:
+        page = httpx.get(base + path)
+        assert "navigator.geolocation" in page.text and _day(runtime).latitude is None
+        assert httpx.post(base + path, data={"choice": "", "latitude": "", "longitude": ""}).status_code == 400
+        done = httpx.post(base + path, data={"choice": "share", "latitude": "37.7755", "longitude": "-122.4180"})
+        assert "Your location was saved" in done.text
+    day = _day(runtime)
+    assert day.location_consented_at is not None and day.distance_m is not None and 100 < day.distance_m < 200
