@@ -213,7 +213,7 @@ def reply_addresses(count: int) -> list[str]:
     expires = datetime.now(UTC) + timedelta(days=1)
     return [
         "reply+"
-        + tokens.encode(tokens.TokenClaims("attendance.confirm", i + 1, i + 1, 1, expires), KEYS)
+        + tokens.encode(tokens.TokenClaims(tokens.Purpose.attendance_confirm, i + 1, i + 1, 1, expires), KEYS)
         + "@relay.bench"
         for i in range(count)
     ]

@@ -33,7 +33,7 @@ def reply_address(token: str, domain: str) -> str:
 
 
 def bounce_address(message_id: int, keys: Sequence[str], domain: str) -> str:
-    claims = tokens.TokenClaims("bounce", 0, message_id, None, _BOUNCE_EXPIRY)
+    claims = tokens.TokenClaims(tokens.Purpose.bounce, 0, message_id, None, _BOUNCE_EXPIRY)
     return f"{BOUNCE}+{tokens.encode(claims, keys)}@{domain}"
 
 
@@ -42,7 +42,7 @@ def bounced_message_id(token: str, keys: Sequence[str]) -> int | None:
         claims = tokens.decode(token, keys)
     except tokens.BadToken:
         return None
-    return claims.object_id if claims.purpose == "bounce" else None
+    return claims.object_id if claims.purpose == tokens.Purpose.bounce else None
 
 
 def read_recipient(address: str, domain: str, bare_locals: Sequence[str] = (REPLY,)) -> Recipient | None:

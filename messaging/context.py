@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from messaging.outbound.pacing import Pacer
     from messaging.outbound.transports import Transport
 
-# enqueue(actor_name, args, delay_ms): hand a message to the broker.
+# enqueue(actor_name, args, delay_ms): hand a message to the broker (names: `messaging.actors`).
 Enqueue = Callable[[str, tuple[Any, ...], int | None], None]
 
 
@@ -39,7 +39,6 @@ class Config:
     stale_sending: float = 300.0
     twilio_auth_token: str | None = None
     smtp_max_message_bytes: int = 10 * 1024 * 1024
-    demo: bool = False
 
 
 @dataclass

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import ColumnElement, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.base import Base, BigId, utcnow
@@ -23,7 +23,98 @@ class Status(enum.StrEnum):
     suppressed = "suppressed"  # deliberately not sent (the daily cap on automatic notices)
 
 
-FINAL_STATUSES = frozenset({Status.delivered, Status.undelivered, Status.failed, Status.bounced, Status.suppressed})
+class OutboundEvent(enum.StrEnum):
+    """What happens to an outbound message, and who makes it happen."""
+
+    claim = "claim"  # delivery: a worker takes a due row (one UPDATE only one worker wins)
+    reclaim = "reclaim"  # delivery: a row left `sending` by a worker that stopped is taken again
+    accept = "accept"  # delivery: the provider took it
+    retry = "retry"  # delivery: let go to try later (a transient error, quiet hours, an internal error)
+    fail = "fail"  # delivery: a permanent error, or out of attempts
+    reported_sent = "reported_sent"  # Twilio's status callback: sent (only a row not yet sent)
+    reported_delivered = "reported_delivered"  # Twilio's status callback: delivered or read
+    reported_undelivered = "reported_undelivered"  # Twilio's status callback: undelivered
+    reported_failed = "reported_failed"  # Twilio's status callback: failed or canceled
+    bounce = "bounce"  # a bounce report for an email (even one reported delivered)
+    block = "block"  # the outbox, writing the row: the address bounced or the number opted out
+    cap = "cap"  # the outbox, writing the row: the daily cap on automatic notices is reached
+
+
+# Every allowed move; anything else is refused. A row is written `queued` (or at once `failed` or
+# `suppressed` by the outbox). Final statuses never move on: provider callbacks arrive out of
+# order, and a late `sent` must not undo a `delivered`.
+_UNFINISHED = (Status.queued, Status.sending, Status.sent)
+MOVES: dict[tuple[Status, OutboundEvent], Status] = {
+    (Status.queued, OutboundEvent.claim): Status.sending,
+    (Status.sending, OutboundEvent.reclaim): Status.sending,
+    (Status.sending, OutboundEvent.accept): Status.sent,
+    (Status.sending, OutboundEvent.retry): Status.queued,
+    (Status.sending, OutboundEvent.fail): Status.failed,
+    (Status.queued, OutboundEvent.reported_sent): Status.sent,
+    (Status.sending, OutboundEvent.reported_sent): Status.sent,
+    **{(s, OutboundEvent.reported_delivered): Status.delivered for s in _UNFINISHED},
+    **{(s, OutboundEvent.reported_undelivered): Status.undelivered for s in _UNFINISHED},
+    **{(s, OutboundEvent.reported_failed): Status.failed for s in _UNFINISHED},
+    **{(s, OutboundEvent.bounce): Status.bounced for s in (*_UNFINISHED, Status.delivered)},
+    (Status.queued, OutboundEvent.block): Status.failed,
+    (Status.queued, OutboundEvent.cap): Status.suppressed,
+}
+# Final: nothing moves a message on from these but a bounce, which may follow a `delivered`.
+FINAL_STATUSES = frozenset(set(Status) - {state for state, event in MOVES if event != OutboundEvent.bounce})
+
+
+class BadMove(ValueError):
+    """A move the table does not allow."""
+
+
+def move(status: Status, event: OutboundEvent) -> Status:
+    """Where `event` takes a message in `status`; BadMove if the table does not allow it."""
+    target = MOVES.get((status, event))
+    if target is None:
+        raise BadMove(f"an outbound message {status} cannot {event}")
+    return target
+
+
+def moves_from(event: OutboundEvent) -> list[str]:
+    """The statuses `event` may move a message from (for a writer's `WHERE status IN (...)`)."""
+    return [state.value for state in Status if (state, event) in MOVES]
+
+
+def may(status_column: Any, event: OutboundEvent) -> ColumnElement[bool]:
+    """The WHERE clause of a writer: the row's status is one `event` may move on."""
+    states = moves_from(event)
+    return cast(ColumnElement[bool], status_column == states[0] if len(states) == 1 else status_column.in_(states))
+
+
+def target(event: OutboundEvent) -> Status:
+    """Where `event` takes a message (each event has one target)."""
+    (found,) = {to for (_, e), to in MOVES.items() if e == event}
+    return found
+
+
+class InboundStatus(enum.StrEnum):
+    """Where a stored inbound message is; processing records what it came to (`Outcome`)."""
+
+    received = "received"  # stored and acknowledged, waiting to be processed
+    processed = "processed"  # understood and applied (or answered)
+    ignored = "ignored"  # deliberately not acted on (a loop, an auto-reply, an opted-out number)
+    quarantined = "quarantined"  # could not be matched to anything; kept for a person to look at
+    failed = "failed"  # handling raised: the error is kept, the handling rolled back
+
+
+# Processing moves a row once, from `received`; every other status is final.
+INBOUND_MOVES: dict[InboundStatus, frozenset[InboundStatus]] = {
+    InboundStatus.received: frozenset(
+        {InboundStatus.processed, InboundStatus.ignored, InboundStatus.quarantined, InboundStatus.failed}
+    ),
+}
+
+
+def inbound_move(status: InboundStatus, to: InboundStatus) -> InboundStatus:
+    """`to`, if the table allows an inbound message to move there from `status`; else BadMove."""
+    if to not in INBOUND_MOVES.get(status, frozenset()):
+        raise BadMove(f"an inbound message {status} cannot become {to}")
+    return to
 
 
 class OutboundMessage(Base):
@@ -111,7 +202,7 @@ class InboundMessage(Base):
     recipient: Mapped[str | None] = mapped_column(String(320))
     raw: Mapped[bytes | None] = mapped_column(LargeBinary)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    status: Mapped[str] = mapped_column(String(16), default="received")
+    status: Mapped[InboundStatus] = mapped_column(String(16), default=InboundStatus.received)
     kind: Mapped[str | None] = mapped_column(String(32))
     result: Mapped[str | None] = mapped_column(String(2000))
     attempts: Mapped[int] = mapped_column(default=0)

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from messaging import addresses, context, quiet_hours, rendering, tokens
-from messaging.models import BouncedAddress, OutboundMessage, SmsOptOut, Status
+from messaging import actors, addresses, context, quiet_hours, rendering, tokens
+from messaging.models import BouncedAddress, OutboundEvent, OutboundMessage, SmsOptOut, Status, move
 from workflow.base import utcnow
 from workflow.models import Person, School
 from workflow.notifications import Kind, Notification
@@ -114,13 +114,13 @@ def _build(session: Session, note: Notification, now: datetime, batch: _Batch) -
     else:
         _fill_sms(row, note, name, values, school, zone)
     if (address.lower() if note.channel == "email" else address) in batch.blocked:
-        row.status, row.final_at = Status.failed, now
+        row.status, row.final_at = move(Status.queued, OutboundEvent.block), now  # written queued, then blocked
         row.last_error = "not sent: " + ("the address bounced" if note.channel == "email" else "the number opted out")
     elif note.kind == Kind.notice:
         cap = cfg.notice_cap_per_day
         if _notices_today(session, address, now) + batch.notices[address] >= cap:
             # Kept, not dropped: the row says what was not said, and the metrics count it.
-            row.status, row.final_at = Status.suppressed, now
+            row.status, row.final_at = move(Status.queued, OutboundEvent.cap), now
             row.last_error = f"not sent: {cap} automatic notices to this address today already (the daily cap)"
             log.warning("daily notice cap of %s reached for %s; %s suppressed", cap, address, note.template)
         else:
@@ -217,7 +217,7 @@ def hand_off(rows: Iterable[OutboundMessage], now: datetime | None = None) -> in
     handed = 0
     for row in rows:
         try:
-            ctx.enqueue(f"deliver_{row.channel}", (row.id,), delay_ms_until(row.next_attempt_at, now))
+            ctx.enqueue(actors.deliver(row.channel), (row.id,), delay_ms_until(row.next_attempt_at, now))
             handed += 1
         except Exception:
             log.warning("could not enqueue message %s; the sweeper will pick it up", row.id, exc_info=True)

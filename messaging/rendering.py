@@ -39,7 +39,6 @@ class RenderedEmail:
 class RenderedSms:
     text: str
     segments: int
-    encoding: str
 
 
 @cache
@@ -147,7 +146,7 @@ def render_sms(name: str, context: dict[str, Any], *, fit: str | None = None) ->
             f"sms/{name} rendered to {counted.segments} segments ({counted.encoding}, "
             f"{counted.units} units); the limit is {segments.MAX_SEGMENTS}"
         )
-    return RenderedSms(text=text, segments=counted.segments, encoding=counted.encoding)
+    return RenderedSms(text=text, segments=counted.segments)
 
 
 def render_page(name: str, context: dict[str, Any]) -> str:

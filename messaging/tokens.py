@@ -9,6 +9,7 @@ keys rotate. The signature proves origin; the `action_tokens` row makes a token 
 from __future__ import annotations
 
 import base64
+import enum
 import hmac
 import struct
 from collections.abc import Sequence
@@ -22,21 +23,37 @@ from sqlalchemy.orm import Session
 
 from messaging.models import ActionToken
 
-# Purposes are written into tokens by code: never renumber one, only add.
-PURPOSES: dict[str, int] = {
-    "login": 1,
-    "reply.test": 2,
-    "attendance.confirm": 3,
-    "attendance.digest": 4,
-    "checkin.location": 5,
-    "student.pages": 6,
-    "request.decide": 7,
-    "start.decide": 8,
-    "start.request": 9,
-    "notice.expired": 10,
-    "bounce": 11,  # the envelope sender of outgoing mail: bounce+<token>@<inbound domain>
+
+class Purpose(enum.StrEnum):
+    """What a token lets its holder do. Each has a reply handler (`email_replies.REPLY_HANDLERS`),
+    a link action (`links.LINK_ACTIONS`), or both, unless it is in INTERNAL or RESERVED."""
+
+    login = "login"  # reserved: a sign-in link for the coordinator's workspace (not issued yet)
+    attendance_confirm = "attendance.confirm"  # a mentor confirms one internship day (link, reply)
+    attendance_digest = "attendance.digest"  # a mentor answers the daily digest of days (reply)
+    checkin_location = "checkin.location"  # a student shares where they checked in (link)
+    student_pages = "student.pages"  # a student opens their pages (link)
+    request_decide = "request.decide"  # a coordinator decides an internship request (link, reply)
+    start_decide = "start.decide"  # an advisor decides a request to start (link, reply)
+    bounce = "bounce"  # internal: the envelope sender of outgoing mail, bounce+<token>@<inbound domain>
+
+
+# Codes are written into tokens: never renumber one, never reuse one, only add.
+PURPOSES: dict[Purpose, int] = {
+    Purpose.login: 1,
+    Purpose.attendance_confirm: 3,
+    Purpose.attendance_digest: 4,
+    Purpose.checkin_location: 5,
+    Purpose.student_pages: 6,
+    Purpose.request_decide: 7,
+    Purpose.start_decide: 8,
+    Purpose.bounce: 11,
 }
-PURPOSE_NAMES = {code: name for name, code in PURPOSES.items()}
+# Codes of purposes removed because nothing issued them: "reply.test", "start.request", "notice.expired".
+RETIRED_CODES = frozenset({2, 9, 10})
+PURPOSE_NAMES = {code: purpose for purpose, code in PURPOSES.items()}
+INTERNAL = frozenset({Purpose.bounce})  # read by the SMTP server itself, never by a person
+RESERVED = frozenset({Purpose.login})  # kept for a feature still to come
 
 _PAYLOAD = struct.Struct(">B5s5s5sI")  # purpose, token id, object id, recipient id, expiry
 PAYLOAD_CHARS = 32
@@ -52,7 +69,7 @@ class BadToken(Exception):
 
 @dataclass(frozen=True)
 class TokenClaims:
-    purpose: str
+    purpose: Purpose
     token_id: int
     object_id: int
     recipient_id: int | None
@@ -97,7 +114,7 @@ def _int5(value: int) -> bytes:
     return value.to_bytes(5, "big")
 
 
-def _signer(purpose: str, keys: Sequence[str]) -> _Base32Signer:
+def _signer(purpose: Purpose, keys: Sequence[str]) -> _Base32Signer:
     # itsdangerous wants oldest first and signs with the last; our settings list newest first.
     return _Base32Signer(list(reversed(keys)), salt=f"relay.{purpose}", key_derivation="hmac")
 
@@ -140,7 +157,7 @@ def decode(token: str, keys: Sequence[str]) -> TokenClaims:
 def issue(
     session: Session,
     *,
-    purpose: str,
+    purpose: Purpose | str,  # workflow's links name theirs as strings
     object_type: str,
     object_id: int,
     person_id: int | None,
@@ -151,6 +168,7 @@ def issue(
 ) -> str:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown token purpose {purpose!r}")
+    purpose = Purpose(purpose)
     expires_at = (now + ttl).replace(microsecond=0)
     row = ActionToken(
         purpose=purpose,

@@ -51,7 +51,7 @@ class OutboxCollector(Collector):
             )
         )
         for channel, status, count in rows:
-            family.add_metric([channel, status], count)
+            family.add_metric([channel, str(status)], count)
         return family
 
     def _retries(self, session: Session) -> Metric:

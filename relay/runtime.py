@@ -11,7 +11,7 @@ import dramatiq
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from messaging import addresses, context, outbox
+from messaging import actors, addresses, context, outbox
 from messaging.inbound.handling import processing
 from messaging.outbound import delivery
 from messaging.outbound.pacing import LocalPacer, Pacer, RedisPacer
@@ -63,7 +63,6 @@ def messaging_config(settings: Settings) -> context.Config:
         stale_sending=settings.stale_sending_seconds,
         twilio_auth_token=settings.twilio_auth_token or dev_twilio_token(settings.signing_keys),
         smtp_max_message_bytes=settings.smtp_max_message_bytes,
-        demo=settings.demo,
     )
 
 
@@ -110,10 +109,10 @@ def make_pacer(settings: Settings) -> Pacer:
 def actor_specs(settings: Settings) -> list[brokers.ActorSpec]:
     send_limit = int((settings.send_timeout_seconds * 4 + 30) * 1000)
     return [
-        brokers.ActorSpec("deliver_email", "email", delivery.deliver_email, send_limit),
-        brokers.ActorSpec("deliver_sms", "sms", delivery.deliver_sms, send_limit),
-        brokers.ActorSpec("process_inbound", "inbound", processing.process_inbound, 5 * 60 * 1000),
-        brokers.ActorSpec("run_job", "jobs", jobs.run_job, 10 * 60 * 1000, max_retries=3),
+        brokers.ActorSpec(actors.DELIVER_EMAIL, "email", delivery.deliver_email, send_limit),
+        brokers.ActorSpec(actors.DELIVER_SMS, "sms", delivery.deliver_sms, send_limit),
+        brokers.ActorSpec(actors.PROCESS_INBOUND, "inbound", processing.process_inbound, 5 * 60 * 1000),
+        brokers.ActorSpec(actors.RUN_JOB, "jobs", jobs.run_job, 10 * 60 * 1000, max_retries=3),
     ]
 
 

@@ -18,6 +18,7 @@ from typing import Protocol
 
 import redis
 
+from messaging import actors
 from messaging.context import Enqueue
 from relay.jobs import Job, tick_label
 
@@ -195,7 +196,7 @@ class Scheduler:
             tick = job.next_after(last)
             rounds = 0
             while tick <= now and rounds < MAX_TICKS_PER_ROUND:
-                self.enqueue("run_job", (job.name, tick.isoformat(), self.name), None)
+                self.enqueue(actors.RUN_JOB, (job.name, tick.isoformat(), self.name), None)
                 self.ticks.record(job.name, tick)
                 log.debug("fired %s at %s", job.name, tick_label(tick))
                 fired += 1

@@ -22,6 +22,7 @@ from messaging import context, outbox, rendering, tokens
 from messaging.inbound.handling.actions import attendance, placements
 from messaging.inbound.handling.incoming import LinkAction
 from messaging.models import ActionToken
+from messaging.tokens import Purpose
 from workflow.base import utcnow
 from workflow.models import Person, School
 
@@ -29,12 +30,12 @@ router = APIRouter()
 MAX_COMMENT_CHARS = 4000
 
 
-LINK_ACTIONS: dict[str, LinkAction] = {
-    "attendance.confirm": attendance.ConfirmDay(),
-    "checkin.location": attendance.ShareLocation(),
-    "request.decide": placements.DecideRequest(),
-    "start.decide": placements.DecideStart(),
-    "student.pages": placements.OpenStudentPages(),
+LINK_ACTIONS: dict[Purpose, LinkAction] = {
+    Purpose.attendance_confirm: attendance.ConfirmDay(),
+    Purpose.checkin_location: attendance.ShareLocation(),
+    Purpose.request_decide: placements.DecideRequest(),
+    Purpose.start_decide: placements.DecideStart(),
+    Purpose.student_pages: placements.OpenStudentPages(),
 }
 
 

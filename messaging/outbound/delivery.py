@@ -17,8 +17,11 @@ from typing import Protocol, cast
 from sqlalchemy import Connection, Integer, String, Table, bindparam, case, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from messaging import context, outbox, quiet_hours
-from messaging.models import OutboundMessage, SmsOptOut, Status
+from messaging import actors, context, outbox, quiet_hours
+from messaging.models import OutboundEvent as On
+from messaging.models import OutboundMessage, Status, may, target
+from messaging.outbound import failures
+from messaging.outbound.failures import PermanentFailure
 from messaging.outbound.transports import (
     ConfigurationError,
     Outgoing,
@@ -27,9 +30,7 @@ from messaging.outbound.transports import (
     SendResult,
     TransientError,
 )
-from workflow import alerts
 from workflow.base import UTCDateTime, utcnow
-from workflow.models import Person
 
 log = logging.getLogger(__name__)
 PACING_SLACK_SECONDS = 0.02
@@ -90,7 +91,7 @@ def _not_claimed(message_id: int, channel: str) -> None:
     if head is None:
         log.info("message %s does not exist (rolled back?); nothing to send", message_id)
     elif head.status == Status.queued and head.next_attempt_at > now + SLACK:
-        ctx.enqueue(f"deliver_{channel}", (message_id,), outbox.delay_ms_until(head.next_attempt_at, now))
+        ctx.enqueue(actors.deliver(channel), (message_id,), outbox.delay_ms_until(head.next_attempt_at, now))
 
 
 def _near(message_id: int, slot: float) -> bool:
@@ -99,7 +100,7 @@ def _near(message_id: int, slot: float) -> bool:
     wait = slot - time.time()
     if wait <= EARLY_RETURN_SECONDS:
         return True
-    context.current().enqueue("deliver_sms", (message_id, slot), int((wait - EARLY_RETURN_SECONDS) * 1000))
+    context.current().enqueue(actors.DELIVER_SMS, (message_id, slot), int((wait - EARLY_RETURN_SECONDS) * 1000))
     return False
 
 
@@ -186,28 +187,28 @@ _CLAIM = (
     update(_T)
     .where(
         _T.c.id == bindparam("message_id"),
-        _T.c.status == Status.queued.value,
+        may(_T.c.status, On.claim),
         _T.c.next_attempt_at <= bindparam("due_by", type_=UTCDateTime()),
     )
-    .values(status=Status.sending.value, claimed_at=bindparam("now", type_=UTCDateTime()), attempts=_T.c.attempts + 1)
+    .values(status=target(On.claim).value, claimed_at=bindparam("now", type_=UTCDateTime()), attempts=_T.c.attempts + 1)
     .returning(*_RETURNED)
 )
 _RECLAIM = (
     update(_T)
     .where(
         _T.c.id == bindparam("message_id"),
-        _T.c.status == Status.sending.value,
+        may(_T.c.status, On.reclaim),
         _T.c.claimed_at <= bindparam("stale", type_=UTCDateTime()),
     )
     .values(claimed_at=bindparam("now", type_=UTCDateTime()), attempts=_T.c.attempts + 1, uncertain=True)
     .returning(*_RETURNED)
 )
-_still_sending = _T.c.status == Status.sending.value
+_still_sending = may(_T.c.status, On.accept)
 _RECORD_SENT = (
     update(_T)
     .where(_T.c.id == bindparam("message_id"))
     .values(
-        status=case((_still_sending, Status.sent.value), else_=_T.c.status),
+        status=case((_still_sending, target(On.accept).value), else_=_T.c.status),
         provider_id=func.coalesce(_T.c.provider_id, bindparam("provider_id", type_=String())),
         sent_at=func.coalesce(_T.c.sent_at, bindparam("now", type_=UTCDateTime())),
         latency_ms=func.coalesce(_T.c.latency_ms, bindparam("latency_ms", type_=Integer())),
@@ -279,12 +280,12 @@ def _defer_for_quiet_hours(row: Claimed, now: datetime) -> bool:
             return False
         session.execute(
             update(OM)
-            .where(OM.id == row.id, OM.status == Status.sending)
-            .values(status=Status.queued, next_attempt_at=due, enqueued_at=now, attempts=OM.attempts - 1)
+            .where(OM.id == row.id, may(OM.status, On.retry))
+            .values(status=target(On.retry), next_attempt_at=due, enqueued_at=now, attempts=OM.attempts - 1)
             .execution_options(synchronize_session=False)
         )
     log.info("message %s: quiet hours; held until %s", row.id, due.isoformat())
-    context.current().enqueue(f"deliver_{row.channel}", (row.id,), outbox.delay_ms_until(due, now))
+    context.current().enqueue(actors.deliver(row.channel), (row.id,), outbox.delay_ms_until(due, now))
     return True
 
 
@@ -302,9 +303,9 @@ def _record_retry(row: Claimed, exc: TransientError, now: datetime) -> None:
         due = _quiet_due(session, row, due)
         session.execute(
             update(OM)
-            .where(OM.id == row.id, OM.status == Status.sending)
+            .where(OM.id == row.id, may(OM.status, On.retry))
             .values(
-                status=Status.queued,
+                status=target(On.retry),
                 next_attempt_at=due,
                 enqueued_at=now,
                 last_error=exc.reason[:1000],
@@ -319,34 +320,28 @@ def _record_retry(row: Claimed, exc: TransientError, now: datetime) -> None:
         log.error("message %s held: %s; retry at %s", row.id, exc.reason, due.isoformat())
     else:
         log.info("message %s: %s; retry %s at %s", row.id, exc.reason, row.attempts + 1, due.isoformat())
-    context.current().enqueue(f"deliver_{row.channel}", (row.id,), outbox.delay_ms_until(due, now))
+    context.current().enqueue(actors.deliver(row.channel), (row.id,), outbox.delay_ms_until(due, now))
 
 
 def _record_failure(row: Claimed, exc: PermanentError, now: datetime) -> None:
     with context.current().sessions.begin() as session:
         failed = session.execute(
             update(OM)
-            .where(OM.id == row.id, OM.status == Status.sending)
-            .values(status=Status.failed, last_error=exc.reason[:1000], final_at=now)
+            .where(OM.id == row.id, may(OM.status, On.fail))
+            .values(status=target(On.fail), last_error=exc.reason[:1000], final_at=now)
             .execution_options(synchronize_session=False)
         )
         if not failed.rowcount:  # type: ignore[attr-defined]
             return
-        if exc.opted_out:
-            session.merge(SmsOptOut(phone=row.to_address, opted_out=True, keyword="carrier", updated_at=now))
-        if row.kind == "alert":
-            return  # an alert that cannot be delivered does not raise another alert
-        person = session.get(Person, row.person_id) if row.person_id else None
-        notes = alerts.message_failed(
-            session,
-            school_id=row.school_id,
+        failure = PermanentFailure(
             channel=row.channel,
             address=row.to_address,
-            recipient_name=person.name if person else None,
             reason=exc.reason,
             about=row.subject or row.body_text[:80],
+            alert=failures.alert_for(session, row),
+            opted_out=exc.opted_out,
         )
-        outbox.queue(session, notes, now=now)
+        failures.record_permanent_failure(session, failure, now)
     log.warning("message %s failed permanently: %s", row.id, exc.reason)
 
 
@@ -355,8 +350,8 @@ def _release(row: Claimed, reason: str) -> None:
         with context.current().sessions.begin() as session:
             session.execute(
                 update(OM)
-                .where(OM.id == row.id, OM.status == Status.sending)
-                .values(status=Status.queued, last_error=reason[:1000], uncertain=True)
+                .where(OM.id == row.id, may(OM.status, On.retry))
+                .values(status=target(On.retry), last_error=reason[:1000], uncertain=True)
                 .execution_options(synchronize_session=False)
             )
     except Exception:

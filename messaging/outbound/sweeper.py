@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 
-from messaging import context
-from messaging.models import InboundMessage, OutboundMessage, Status
+from messaging import actors, context
+from messaging.models import InboundMessage, InboundStatus, OutboundEvent, OutboundMessage, may
 from workflow.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,9 @@ def sweep(now: datetime | None = None, *, limit: int = BATCH) -> int:
             .where(
                 OM.enqueued_at <= quiet_since,
                 or_(
-                    and_(OM.status == Status.queued, OM.next_attempt_at <= quiet_since),
-                    and_(OM.status == Status.sending, OM.claimed_at <= stale),
+                    # rows a claim would take, and rows a reclaim would take
+                    and_(may(OM.status, OutboundEvent.claim), OM.next_attempt_at <= quiet_since),
+                    and_(may(OM.status, OutboundEvent.reclaim), OM.claimed_at <= stale),
                 ),
             )
             .order_by(OM.id)
@@ -53,7 +54,7 @@ def sweep(now: datetime | None = None, *, limit: int = BATCH) -> int:
     handed = 0
     for message_id, channel in found:
         try:
-            ctx.enqueue(f"deliver_{channel}", (message_id,), None)
+            ctx.enqueue(actors.deliver(channel), (message_id,), None)
             handed += 1
         except Exception:
             log.warning("sweeper could not enqueue message %s; will try on a later sweep", message_id, exc_info=True)
@@ -72,7 +73,7 @@ def sweep_inbound(now: datetime | None = None, *, limit: int = BATCH) -> int:
         ids = list(
             session.scalars(
                 select(IM.id)
-                .where(IM.status == "received", IM.enqueued_at <= quiet_since)
+                .where(IM.status == InboundStatus.received, IM.enqueued_at <= quiet_since)
                 .order_by(IM.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
@@ -85,7 +86,7 @@ def sweep_inbound(now: datetime | None = None, *, limit: int = BATCH) -> int:
         )
     for inbound_id in ids:
         try:
-            ctx.enqueue("process_inbound", (inbound_id,), None)
+            ctx.enqueue(actors.PROCESS_INBOUND, (inbound_id,), None)
         except Exception:
             log.warning("sweeper could not enqueue inbound %s; will try on a later sweep", inbound_id, exc_info=True)
             return 0

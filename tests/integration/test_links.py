@@ -38,7 +38,7 @@ class RecordingAction:
 @pytest.fixture
 def action(monkeypatch: pytest.MonkeyPatch) -> RecordingAction:
     recorder = RecordingAction()
-    monkeypatch.setitem(links.LINK_ACTIONS, "attendance.confirm", recorder)
+    monkeypatch.setitem(links.LINK_ACTIONS, tokens.Purpose.attendance_confirm, recorder)
     return recorder
 
 

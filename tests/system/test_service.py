@@ -100,7 +100,7 @@ def test_a_wrong_address_gets_a_page_for_people_and_json_for_programs(make_runti
 
 def test_an_unexpected_error_gets_an_apology_not_a_traceback(make_runtime: Any) -> None:
     runtime = make_runtime(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none")
-    claims = tokens.TokenClaims("attendance.confirm", 1, 1, 1, datetime.now(UTC) + timedelta(days=1))
+    claims = tokens.TokenClaims(tokens.Purpose.attendance_confirm, 1, 1, 1, datetime.now(UTC) + timedelta(days=1))
     link = "/l/" + tokens.encode(claims, runtime.settings.signing_keys)  # well signed; the database is down
     client = TestClient(create_app(runtime), raise_server_exceptions=False)
     page = client.get(link, headers=BROWSER)

@@ -137,7 +137,7 @@ def replies(monkeypatch: pytest.MonkeyPatch) -> list[IncomingReply]:
         seen.append(reply)
         return Result(summary="recorded")
 
-    monkeypatch.setitem(email_replies.REPLY_HANDLERS, "attendance.confirm", handler)
+    monkeypatch.setitem(email_replies.REPLY_HANDLERS, tokens.Purpose.attendance_confirm, handler)
     return seen
 
 

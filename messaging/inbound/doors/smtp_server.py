@@ -59,7 +59,7 @@ class RelayHandler:
             claims = tokens.decode(recipient.token, self.keys)
         except tokens.BadToken:
             return False
-        return (claims.purpose == "bounce") == (recipient.kind == "bounce")
+        return (claims.purpose == tokens.Purpose.bounce) == (recipient.kind == "bounce")
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]

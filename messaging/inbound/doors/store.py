@@ -18,8 +18,8 @@ from sqlalchemy import Connection, Table, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from starlette.concurrency import run_in_threadpool
 
-from messaging import context
-from messaging.models import InboundMessage
+from messaging import actors, context
+from messaging.models import InboundMessage, InboundStatus
 from workflow.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def _values(
         "recipient": recipient[:320] if recipient else None,
         "raw": raw,
         "payload": payload,
-        "status": "received",
+        "status": InboundStatus.received.value,
         "attempts": 0,
         "received_at": now,
         "enqueued_at": now,
@@ -99,7 +99,7 @@ def hand_off(*message_ids: int) -> None:
     for start in range(0, len(message_ids), HAND_OFF_CHUNK):
         chunk = message_ids[start : start + HAND_OFF_CHUNK]
         try:
-            context.current().enqueue("process_inbound", tuple(chunk), None)
+            context.current().enqueue(actors.PROCESS_INBOUND, tuple(chunk), None)
         except Exception:
             log.warning("could not enqueue inbound messages %s; the sweeper will pick them up", chunk, exc_info=True)
 

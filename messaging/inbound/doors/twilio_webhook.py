@@ -17,12 +17,12 @@ from sqlalchemy import update
 from starlette.concurrency import run_in_threadpool
 from twilio.request_validator import RequestValidator
 
-from messaging import context, outbox
+from messaging import context
 from messaging.inbound.doors import store
-from messaging.models import FINAL_STATUSES, OutboundMessage, SmsOptOut, Status
-from workflow import alerts
+from messaging.models import OutboundEvent, OutboundMessage, Status, may, target
+from messaging.outbound import failures
+from messaging.outbound.failures import PermanentFailure
 from workflow.base import utcnow
-from workflow.models import Person
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -36,6 +36,13 @@ _STATUS_MAP = {
     "undelivered": Status.undelivered,
     "failed": Status.failed,
     "canceled": Status.failed,
+}
+# The event each reported status is, in the outbound status table.
+_REPORTED = {
+    Status.sent: OutboundEvent.reported_sent,
+    Status.delivered: OutboundEvent.reported_delivered,
+    Status.undelivered: OutboundEvent.reported_undelivered,
+    Status.failed: OutboundEvent.reported_failed,
 }
 UNREACHABLE_CODES = frozenset({"21610", "30003", "30004", "30005", "30006", "30007"})
 
@@ -95,10 +102,10 @@ def record_status(message_id: int, status: Status, params: Mapping[str, str], no
     and `sent` only moves a row that was not yet sent. True if the row changed."""
     now = now or utcnow()
     code = params.get("ErrorCode") or None
-    values: dict[str, object] = {"status": status}
-    conditions = [OM.id == message_id, OM.channel == "sms", OM.status.not_in([s.value for s in FINAL_STATUSES])]
+    event = _REPORTED[status]
+    values: dict[str, object] = {"status": target(event)}
+    conditions = [OM.id == message_id, OM.channel == "sms", may(OM.status, event)]
     if status == Status.sent:
-        conditions.append(OM.status.in_([Status.queued.value, Status.sending.value]))
         values["provider_id"] = params.get("MessageSid")
     else:
         values["final_at"] = now
@@ -110,18 +117,13 @@ def record_status(message_id: int, status: Status, params: Mapping[str, str], no
             return bool(changed)
         row = session.get(OM, message_id)
         assert row is not None
-        if code == "21610":
-            session.merge(SmsOptOut(phone=row.to_address, opted_out=True, keyword="carrier", updated_at=now))
-        if code in UNREACHABLE_CODES and row.kind != "alert":
-            person = session.get(Person, row.person_id) if row.person_id else None
-            notes = alerts.message_failed(
-                session,
-                school_id=row.school_id,
-                channel="sms",
-                address=row.to_address,
-                recipient_name=person.name if person else None,
-                reason=f"the carrier said {status.value} (Twilio {code})",
-                about=row.body_text[:80],
-            )
-            outbox.queue(session, notes, now=now)
+        failure = PermanentFailure(
+            channel="sms",
+            address=row.to_address,
+            reason=f"the carrier said {status.value} (Twilio {code})",
+            about=row.body_text[:80],
+            alert=failures.alert_for(session, row) if code in UNREACHABLE_CODES else {},
+            opted_out=code == "21610",
+        )
+        failures.record_permanent_failure(session, failure, now)
     return True

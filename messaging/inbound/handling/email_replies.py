@@ -23,11 +23,12 @@ from messaging.addresses import Recipient
 from messaging.inbound.handling import bounces
 from messaging.inbound.handling.actions import attendance, placements
 from messaging.inbound.handling.incoming import IncomingReply, ReplyHandler
-from messaging.inbound.handling.outcome import Outcome
+from messaging.inbound.handling.outcome import Outcome, OutcomeKind
 from messaging.inbound.reading import mime
 from messaging.inbound.reading.auto_replies import Kind, classify
 from messaging.inbound.reading.reply_text import split_reply
-from messaging.models import InboundMessage, OutboundMessage
+from messaging.models import InboundMessage, InboundStatus, OutboundMessage
+from messaging.tokens import Purpose
 from workflow import people
 from workflow.models import Person
 from workflow.notifications import Kind as NoteKind
@@ -36,11 +37,11 @@ from workflow.notifications import Notification
 log = logging.getLogger(__name__)
 
 
-REPLY_HANDLERS: dict[str, ReplyHandler] = {
-    "attendance.confirm": attendance.confirm_by_reply,
-    "attendance.digest": attendance.digest_by_reply,
-    "request.decide": placements.request_by_reply,
-    "start.decide": placements.start_by_reply,
+REPLY_HANDLERS: dict[Purpose, ReplyHandler] = {
+    Purpose.attendance_confirm: attendance.confirm_by_reply,
+    Purpose.attendance_digest: attendance.digest_by_reply,
+    Purpose.request_decide: placements.request_by_reply,
+    Purpose.start_decide: placements.start_by_reply,
 }
 
 
@@ -54,11 +55,11 @@ def handle(session: Session, row: InboundMessage, now: datetime) -> Outcome:
     if any(r.kind == "bounce" for r in recipients) and kind != Kind.loop:
         kind = Kind.bounce
     if kind == Kind.loop:
-        return Outcome("ignored", "loop", "our own message came back, or too many hops")
+        return Outcome(InboundStatus.ignored, OutcomeKind.loop, "our own message came back, or too many hops")
     if kind == Kind.bounce:
         return bounces.handle(session, mail, recipients, cfg.signing_keys, now)
     if kind == Kind.auto_reply:
-        return Outcome("ignored", "auto_reply", mail.subject[:200])
+        return Outcome(InboundStatus.ignored, OutcomeKind.auto_reply, mail.subject[:200])
 
     sender = mail.from_address or parseaddr(envelope_sender)[1].lower()
     token = _token(recipients, mail, cfg.inbound_domain)
@@ -70,18 +71,18 @@ def handle(session: Session, row: InboundMessage, now: datetime) -> Outcome:
         return _unmatched(session, sender, mail, now)
     person = session.get(Person, token_row.person_id) if token_row.person_id else None
     if person is None:
-        return Outcome("quarantined", "no_recipient", f"token {token_row.id} has no person")
+        return Outcome(InboundStatus.quarantined, OutcomeKind.no_recipient, f"token {token_row.id} has no person")
     if claims.expired(now):
         return _expired(session, sender, person, mail, now)
     if not person.email or sender != person.email.strip().lower():
         return _wrong_sender(session, sender, person, mail, now)
     handler = REPLY_HANDLERS.get(claims.purpose)
     if handler is None:
-        return Outcome("ignored", "no_handler", f"replies to {claims.purpose} are not read")
-    reply = IncomingReply(token_row, person, split_reply(mail.text).text, mail.subject, row.id)
+        return Outcome(InboundStatus.ignored, OutcomeKind.no_handler, f"replies to {claims.purpose} are not read")
+    reply = IncomingReply(token_row, person, split_reply(mail.text).text, mail.subject)
     result = handler(session, reply, now)
     outbox.queue(session, result.notifications, now=now)
-    return Outcome("processed", claims.purpose, result.summary)
+    return Outcome(InboundStatus.processed, claims.purpose, result.summary)
 
 
 def _recipients(row: InboundMessage, domain: str, mail_from: str) -> list[Recipient]:
@@ -139,16 +140,24 @@ def _known(session: Session, address: str) -> Person | None:
 def _expired(session: Session, sender: str, person: Person, mail: mime.ParsedEmail, now: datetime) -> Outcome:
     to = person if person.email and person.email.lower() == sender else _known(session, sender)
     told = to is not None and _notice(session, "email/reply_expired", to, now, subject=mail.subject)
-    return Outcome("processed", "expired", "sender told" if told else "already told today, or unknown sender")
+    return Outcome(
+        InboundStatus.processed, OutcomeKind.expired, "sender told" if told else "already told today, or unknown sender"
+    )
 
 
 def _wrong_sender(session: Session, sender: str, person: Person, mail: mime.ParsedEmail, now: datetime) -> Outcome:
     told = _notice(session, "email/reply_wrong_sender", person, now, sender=sender, subject=mail.subject)
     log.info("reply for person %s came from %s; not applied", person.id, sender)
-    return Outcome("processed", "sender_mismatch", f"from {sender}; {'recipient told' if told else 'not told again'}")
+    return Outcome(
+        InboundStatus.processed,
+        OutcomeKind.sender_mismatch,
+        f"from {sender}; {'recipient told' if told else 'not told again'}",
+    )
 
 
 def _unmatched(session: Session, sender: str, mail: mime.ParsedEmail, now: datetime) -> Outcome:
     person = _known(session, sender)
     told = person is not None and _notice(session, "email/reply_unmatched", person, now, subject=mail.subject)
-    return Outcome("quarantined", "unmatched", "sender told" if told else "no token and no known sender")
+    return Outcome(
+        InboundStatus.quarantined, OutcomeKind.unmatched, "sender told" if told else "no token and no known sender"
+    )

@@ -22,7 +22,6 @@ class IncomingReply:
     person: Person
     text: str  # the new text, cut from the quote, signatures removed
     subject: str
-    channel_id: int  # the inbound row
 
 
 ReplyHandler = Callable[[Session, IncomingReply, datetime], Result]

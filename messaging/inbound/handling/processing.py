@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from messaging import context, outbox
 from messaging.inbound.handling import conversation as conversations
 from messaging.inbound.handling import email_replies, sms
-from messaging.inbound.handling.outcome import Outcome
-from messaging.models import InboundMessage
+from messaging.inbound.handling.outcome import Outcome, OutcomeKind
+from messaging.models import InboundMessage, InboundStatus, inbound_move
 from workflow.base import utcnow
 from workflow.notifications import Kind, Notification
 
@@ -39,19 +39,24 @@ def process_one(message_id: int) -> None:
     now = utcnow()
     with context.current().sessions.begin() as session:
         head = session.execute(select(IM.channel, IM.sender, IM.status).where(IM.id == message_id)).one_or_none()
-        if head is None or head.status != "received":
+        if head is None or head.status != InboundStatus.received:
             return
         if head.channel == "sms":
             conversations.lock(session, head.sender, now)
             rows = session.scalars(
                 select(IM)
-                .where(IM.channel == "sms", IM.sender == head.sender, IM.status == "received", IM.id <= message_id)
+                .where(
+                    IM.channel == "sms",
+                    IM.sender == head.sender,
+                    IM.status == InboundStatus.received,
+                    IM.id <= message_id,
+                )
                 .order_by(IM.id)
                 .with_for_update()
             ).all()
         else:
             found = session.get(IM, message_id, with_for_update=True)
-            rows = [found] if found is not None and found.status == "received" else []
+            rows = [found] if found is not None and found.status == InboundStatus.received else []
         for row in rows:
             _process(session, row, now)
 
@@ -65,9 +70,10 @@ def _process(session: Session, row: InboundMessage, now: datetime) -> None:
         raise
     except Exception as exc:
         log.exception("inbound message %s could not be handled", row.id)
-        outcome = Outcome("failed", "error", f"{type(exc).__name__}: {exc}")
+        outcome = Outcome(InboundStatus.failed, OutcomeKind.error, f"{type(exc).__name__}: {exc}")
         _apologise(session, row)
-    row.status, row.kind, row.result = outcome.status, outcome.kind, outcome.result[:2000]
+    row.status = inbound_move(row.status, outcome.status)
+    row.kind, row.result = outcome.kind, outcome.result[:2000]
     row.processed_at = now
 
 
@@ -77,7 +83,7 @@ def _handle(session: Session, row: InboundMessage) -> Outcome:
         return sms.handle(session, row, now)
     if row.channel == "email":
         return email_replies.handle(session, row, now)
-    return Outcome("quarantined", "unknown_channel", row.channel)
+    return Outcome(InboundStatus.quarantined, OutcomeKind.unknown_channel, row.channel)
 
 
 def _apologise(session: Session, row: InboundMessage) -> None:

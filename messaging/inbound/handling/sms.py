@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from messaging import outbox
 from messaging.inbound.handling import conversation as conversations
 from messaging.inbound.handling.actions import attendance, placements
-from messaging.inbound.handling.outcome import Outcome
+from messaging.inbound.handling.outcome import Outcome, OutcomeKind
 from messaging.inbound.reading.sms_keywords import Keyword, Parsed, parse
-from messaging.models import InboundMessage, SmsOptOut
+from messaging.models import InboundMessage, InboundStatus, SmsOptOut
 from workflow import audit, directory, people
 from workflow.models import Person, Role
 from workflow.notifications import Expectation, Result
@@ -54,14 +54,14 @@ def handle(session: Session, row: InboundMessage, now: datetime) -> Outcome:
     if parsed.keyword in (Keyword.opt_out, Keyword.opt_in):
         return _opt(session, phone, parsed, now)
     if outbox.opted_out(session, phone):
-        return Outcome("ignored", "opted_out", "the number opted out; nothing can be sent back")
+        return Outcome(InboundStatus.ignored, OutcomeKind.opted_out, "the number opted out; nothing can be sent back")
     conversation = conversations.load(session, phone, now)
     person = sender(session, phone)
     if person is None:
         if not conversations.take_help_turn(conversation, now):
-            return Outcome("processed", "unknown_number", "help already sent within the hour")
+            return Outcome(InboundStatus.processed, OutcomeKind.unknown_number, "help already sent within the hour")
         outbox.queue(session, directory.unknown_number(phone).notifications, now=now)
-        return Outcome("processed", "unknown_number")
+        return Outcome(InboundStatus.processed, OutcomeKind.unknown_number)
 
     result: Result | None = None
     expectation = conversations.expecting(conversation)
@@ -72,16 +72,16 @@ def handle(session: Session, row: InboundMessage, now: datetime) -> Outcome:
         handler = KEYWORD_HANDLERS.get(parsed.keyword)
         if handler is None:
             if not conversations.take_help_turn(conversation, now):
-                return Outcome("processed", "not_understood", "help already sent within the hour")
+                return Outcome(InboundStatus.processed, OutcomeKind.not_understood, "help already sent within the hour")
             outbox.queue(session, directory.help_for(person).notifications, now=now)
-            return Outcome("processed", "not_understood", "help sent")
+            return Outcome(InboundStatus.processed, OutcomeKind.not_understood, "help sent")
         result = handler(session, person, parsed, now)
         if parsed.keyword not in ASIDES:
             conversations.remember(conversation, result.expect, now)
     else:
         conversations.remember(conversation, result.expect, now)
     outbox.queue(session, result.notifications, now=now)
-    return Outcome("processed", parsed.keyword.value, result.summary)
+    return Outcome(InboundStatus.processed, parsed.keyword, result.summary)
 
 
 def _opt(session: Session, phone: str, parsed: Parsed, now: datetime) -> Outcome:
@@ -98,4 +98,4 @@ def _opt(session: Session, phone: str, parsed: Parsed, now: datetime) -> Outcome
         actor=person,
         actor_label=None if person else phone,
     )
-    return Outcome("processed", parsed.keyword.value)
+    return Outcome(InboundStatus.processed, parsed.keyword)

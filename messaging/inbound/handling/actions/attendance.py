@@ -13,6 +13,7 @@ from messaging.inbound.reading import digest_replies
 from messaging.inbound.reading.intent import classify
 from messaging.inbound.reading.sms_keywords import Keyword, Parsed
 from messaging.models import ActionToken
+from messaging.tokens import Purpose
 from workflow import attendance, directory
 from workflow.models import InternshipDay, Person, Role
 from workflow.notifications import Expectation, Kind, Link, Notification, Result
@@ -92,7 +93,7 @@ def digest_by_reply(session: Session, reply: IncomingReply, now: datetime) -> Re
                 kind=Kind.message,
                 context={"count": len(day_ids)},
                 reply=Link(
-                    "attendance.digest", "mentor", reply.person.id, DIGEST_CLARIFY_TTL, payload={"days": day_ids}
+                    Purpose.attendance_digest, "mentor", reply.person.id, DIGEST_CLARIFY_TTL, payload={"days": day_ids}
                 ),
             )
         )

@@ -14,6 +14,7 @@ from messaging.inbound.handling.incoming import IncomingReply, LinkResult, LinkV
 from messaging.inbound.reading.intent import classify
 from messaging.inbound.reading.sms_keywords import Parsed
 from messaging.models import ActionToken
+from messaging.tokens import Purpose
 from workflow import directory, requests
 from workflow.errors import Refused
 from workflow.models import InternshipRequest, Person, Role
@@ -46,7 +47,7 @@ def pages_link(student: Person, *, search: str = "", ready: bool = False) -> Not
         to=student,
         kind=Kind.answer,
         context={"search": search, "ready": ready},
-        links={"pages_url": Link("student.pages", "person", student.id, PAGES_TTL, payload={"search": search})},
+        links={"pages_url": Link(Purpose.student_pages, "person", student.id, PAGES_TTL, payload={"search": search})},
     )
 
 
