@@ -24,7 +24,7 @@ from messaging import actors, addresses, context, quiet_hours, rendering, tokens
 from messaging.models import BouncedAddress, OutboundEvent, OutboundMessage, SmsOptOut, Status, move
 from workflow.base import utcnow
 from workflow.models import Person, School
-from workflow.notifications import Kind, Notification
+from workflow.notifications import Category, Notification
 
 log = logging.getLogger(__name__)
 _PENDING = "relay.outbox.pending"
@@ -116,7 +116,7 @@ def _build(session: Session, note: Notification, now: datetime, batch: _Batch) -
     if (address.lower() if note.channel == "email" else address) in batch.blocked:
         row.status, row.final_at = move(Status.queued, OutboundEvent.block), now  # written queued, then blocked
         row.last_error = "not sent: " + ("the address bounced" if note.channel == "email" else "the number opted out")
-    elif note.kind == Kind.notice:
+    elif note.kind == Category.notice:
         cap = cfg.notice_cap_per_day
         if _notices_today(session, address, now) + batch.notices[address] >= cap:
             # Kept, not dropped: the row says what was not said, and the metrics count it.
@@ -196,7 +196,7 @@ def _notices_today(session: Session, address: str, now: datetime) -> int:
         .select_from(OutboundMessage)
         .where(
             OutboundMessage.to_address == address,
-            OutboundMessage.kind == Kind.notice.value,
+            OutboundMessage.kind == Category.notice.value,
             OutboundMessage.status != Status.suppressed.value,
             OutboundMessage.created_at > now - timedelta(days=1),
         )

@@ -12,18 +12,18 @@ from sqlalchemy.orm import Session
 
 from messaging import context
 from workflow.models import Person, Role, School
-from workflow.notifications import Kind
+from workflow.notifications import Category
 
 
 def keeps_quiet_hours(role: str, kind: str) -> bool:
     """No SMS to students in quiet hours, unless it answers their own message."""
-    return role == Role.student and kind != Kind.answer
+    return role == Role.student and kind != Category.answer
 
 
 def quiet_due(session: Session, *, kind: str, person_id: int | None, school_id: int | None, due: datetime) -> datetime:
     """When an SMS that would go at `due` may go: `due`, or for a student in quiet hours, when
     they end. For delivery's later attempts (a retry's backoff must not land in quiet hours)."""
-    if kind == Kind.answer or person_id is None:
+    if kind == Category.answer or person_id is None:
         return due
     person = session.get(Person, person_id)
     if person is None or not keeps_quiet_hours(person.role, kind):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# relay -> web -> messaging -> workflow, never the other way (DESIGN.md).
+# relay -> web -> messaging -> workflow, never the other way (docs/ARCHITECTURE.md).
 FORBIDDEN = {"workflow": {"messaging", "relay", "web"}, "messaging": {"relay", "web"}, "web": {"relay"}}
 
 
@@ -63,6 +63,21 @@ def test_web_pages_are_not_under_inbound() -> None:
         if "fastapi.responses" in path.read_text() or "HTMLResponse" in path.read_text()
     ]
     assert not pages, pages
+
+
+# A module over this many lines holds two concerns; split it along its seams.
+MAX_MODULE_LINES = 400
+PRODUCT = ("relay", "web", "messaging", "workflow")
+
+
+def test_product_modules_are_small() -> None:
+    big = [
+        f"{path.relative_to(ROOT)} has {lines} lines"
+        for package in PRODUCT
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    ]
+    assert not big, "\n".join(big)
 
 
 def run_tool(*args: str) -> None:

@@ -23,7 +23,7 @@ from workflow import browsing, requests
 from workflow.base import utcnow
 from workflow.errors import Refused
 from workflow.models import InternshipRequest, Person, Role
-from workflow.notifications import Result
+from workflow.notifications import Happened, Result
 from workflow.schedule_text import ScheduleTextError, parse_date, parse_days, parse_time
 
 router = APIRouter(prefix="/s", include_in_schema=False)
@@ -103,9 +103,9 @@ def _act(cookie: str | None, form: dict[str, str], action: Action, back: str) ->
         try:
             note, result = action(session, student, form, now)
         except Refused as refused:
-            note, result = rendering.refusal(refused), Result()
+            note, result = rendering.refusal(refused), Result(happened=Happened.refused)
         except ScheduleTextError as problem:
-            note, result = str(problem), Result()
+            note, result = str(problem), Result(happened=Happened.unreadable)
         outbox.queue(session, result.notifications, now=now)
     separator = "&" if "?" in back else "?"
     return RedirectResponse(f"{back}{separator}{urlencode({'note': note})}", status_code=303)
@@ -153,7 +153,7 @@ def _note(block: str, **context: str) -> str:
 def _favourite(opportunity_id: int) -> Action:
     def act(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
         saved = browsing.toggle_favourite(session, student, opportunity_id, now)
-        return _note("favourite_saved" if saved else "favourite_removed"), Result()
+        return _note("favourite_saved" if saved else "favourite_removed"), Result(happened=Happened.noted)
 
     return act
 
@@ -161,7 +161,7 @@ def _favourite(opportunity_id: int) -> Action:
 def _request(opportunity_id: int) -> Action:
     def act(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
         result = requests.request_opportunity(session, student, opportunity_id, now)
-        waiting = any(n.template == "sms/request_waiting" for n in result.notifications)
+        waiting = result.happened is Happened.request_waiting
         return _note("request_waiting" if waiting else "request_sent"), result
 
     return act
@@ -169,12 +169,12 @@ def _request(opportunity_id: int) -> Action:
 
 def _wish(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
     field = browsing.wish(session, student, form.get("field", ""), now)
-    return _note("wish_added", field=field), Result()
+    return _note("wish_added", field=field), Result(happened=Happened.noted)
 
 
 def _unwish(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
     browsing.unwish(session, student, form.get("field", ""), now)
-    return _note("wish_removed"), Result()
+    return _note("wish_removed"), Result(happened=Happened.noted)
 
 
 def _suggest(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:

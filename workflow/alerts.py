@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from workflow.notifications import Kind, Notification
+from workflow.notifications import Category, Notification
 from workflow.people import coordinators
 
 
@@ -25,7 +25,7 @@ def message_failed(
         Notification(
             template="email/message_failed",
             to=coordinator,
-            kind=Kind.alert,
+            kind=Category.alert,
             school_id=school_id,
             context={
                 "channel": "text message" if channel == "sms" else "email",

@@ -1,4 +1,4 @@
-"""Exports: one row per internship day (the fields of DESIGN.md), times with the school's offset."""
+"""Exports: one row per internship day (the fields in docs/ARCHITECTURE.md), times with the school's offset."""
 
 from __future__ import annotations
 

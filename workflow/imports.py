@@ -1,4 +1,4 @@
-"""Importing the directory and the placements from rows (the CSV formats of DESIGN.md).
+"""Importing the directory and the placements from rows (the CSV formats in docs/ARCHITECTURE.md).
 
 Each kind of file has a `CsvFormat` (in `FORMATS`) with exact header names (extra columns are
 ignored). Every row is checked; if any row is wrong, `ImportFailed` lists each problem with its

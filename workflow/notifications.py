@@ -13,7 +13,9 @@ from typing import Any
 from workflow.models import Person
 
 
-class Kind(enum.StrEnum):
+class Category(enum.StrEnum):
+    """What a message is to its reader, which decides the rules it follows (quiet hours, caps)."""
+
     message = "message"  # part of a workflow the reader is in
     answer = "answer"  # answers the reader's own message: exempt from quiet hours
     notice = "notice"  # automatic notice: capped per address per day
@@ -39,7 +41,7 @@ class Notification:
     links: dict[str, Link] = field(default_factory=dict)
     reply: Link | None = None  # email only: replies go to reply+<token>@<inbound domain>
     to_address: str | None = None  # when there is no Person (an unknown phone or address)
-    kind: Kind = Kind.message
+    kind: Category = Category.message
     school_id: int | None = None
     thread: str | None = None  # emails with the same thread key are threaded together
     fit: str | None = None  # SMS: the context text to shorten if the message would not fit two segments
@@ -65,11 +67,59 @@ class Expectation:
     ttl: timedelta = timedelta(hours=2)
 
 
+class Happened(enum.StrEnum):
+    """What a service did, so a channel can say it without reading templates or states."""
+
+    # answers to anyone who writes
+    help = "help"  # HELP: what Relay can do
+    whoami = "whoami"  # WHO: who Relay thinks you are
+    unknown_number = "unknown_number"  # a number Relay does not know
+    # the attendance loop
+    no_placement = "no_placement"  # nothing to check in to today
+    asked_which = "asked_which"  # two placements today: asked which one
+    checked_in = "checked_in"
+    already_checked_in = "already_checked_in"  # a second CHECKIN for the same day
+    goals_recorded = "goals_recorded"
+    checked_out = "checked_out"
+    already_checked_out = "already_checked_out"
+    checkout_without_checkin = "checkout_without_checkin"
+    # the mentor's answer
+    not_the_mentor = "not_the_mentor"  # the answer came from someone else: nothing changed
+    asked_again = "asked_again"  # the answer was unclear: a short question went back
+    nothing_to_answer = "nothing_to_answer"  # the day is in no state to be answered
+    confirmed = "confirmed"
+    disputed = "disputed"
+    same_answer_again = "same_answer_again"  # a later answer that says what the first did
+    later_answer = "later_answer"  # a later answer that adds or changes something: coordinator told
+    digest_answered = "digest_answered"  # some or all days of a digest answered
+    # finding and starting an internship
+    pages_link = "pages_link"  # the student's link was sent
+    request_sent = "request_sent"  # the coordinator was asked
+    request_waiting = "request_waiting"  # no room yet: the request waits in line
+    request_approved = "request_approved"
+    request_denied = "request_denied"
+    withdrawn = "withdrawn"
+    start_requested = "start_requested"
+    start_blocked = "start_blocked"  # approved, but the mentor's documents are missing or expired
+    started = "started"
+    start_denied = "start_denied"
+    suggested = "suggested"
+    suggestion_blocked = "suggestion_blocked"  # the business asked not to be contacted
+    # a person's own lists
+    noted = "noted"  # kept a favourite or a wish: nothing to send
+    # nothing was done
+    unreadable = "unreadable"  # the input could not be read (a day or a time): nothing changed
+    gone = "gone"  # the object the message was about no longer exists
+    refused = "refused"  # the move is not allowed now (see the Refused reason)
+
+
 @dataclass(frozen=True)
 class Result:
-    """What a service triggered by an inbound message decided: messages to send, and what Relay
-    now waits for from the sender (None: nothing; the conversation is over)."""
+    """What a service triggered by an inbound message decided: what happened, messages to send,
+    and what Relay now waits for from the sender (None: nothing; the conversation is over).
+    `summary` is for the log and the stored outcome; channels decide by `happened`."""
 
     notifications: list[Notification] = field(default_factory=list)
     expect: Expectation | None = None
     summary: str = ""
+    happened: Happened = field(kw_only=True)

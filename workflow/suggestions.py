@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from workflow import audit
 from workflow.errors import Refused
 from workflow.models import Person, Prospect, School, Site
-from workflow.notifications import Kind, Notification, Result
+from workflow.notifications import Category, Happened, Notification, Result
 from workflow.people import coordinators
 
 
@@ -63,9 +63,13 @@ def suggest(
             template="email/prospect_blocked" if blocked else "email/prospect_suggested",
             to=c,
             school_id=student.school_id,
-            kind=Kind.notice,
+            kind=Category.notice,
             context={"prospect": prospect, "student": student},
         )
         for c in coordinators(session, student.school_id)
     ]
-    return blocked is None, Result(notes, summary=f"prospect {prospect.id} {prospect.status}")
+    return blocked is None, Result(
+        notes,
+        summary=f"prospect {prospect.id} {prospect.status}",
+        happened=Happened.suggestion_blocked if blocked else Happened.suggested,
+    )

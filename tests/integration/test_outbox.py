@@ -20,7 +20,7 @@ from tests.support.smtp_sink import SmtpSink
 from tests.support.waiting import wait_until
 from workflow.base import utcnow
 from workflow.models import Role
-from workflow.notifications import Kind, Notification
+from workflow.notifications import Category, Notification
 
 
 class Boom(Exception):
@@ -31,7 +31,7 @@ def _alert(to: Any, about: str) -> Notification:
     return Notification(
         template="email/message_failed",
         to=to,
-        kind=Kind.message,
+        kind=Category.message,
         context={
             "channel": "email",
             "address": "x@example.org",
@@ -133,10 +133,10 @@ def test_notices_over_the_daily_cap_are_kept_as_suppressed_and_alerts_are_never_
     runtime.context.enqueue = lambda actor, args, delay: handed.append(args[0])
 
     def notice(to: Any, about: str) -> Notification:
-        return replace(_alert(to, about), kind=Kind.notice)
+        return replace(_alert(to, about), kind=Category.notice)
 
     def alert(to: Any, about: str) -> Notification:
-        return replace(_alert(to, about), kind=Kind.alert)
+        return replace(_alert(to, about), kind=Category.alert)
 
     now = utcnow()
     with runtime.sessions.begin() as session:

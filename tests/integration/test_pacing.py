@@ -19,7 +19,7 @@ from tests.support import builders
 from tests.support.twilio_api import FakeTwilio
 from tests.support.waiting import wait_until
 from workflow.models import Role
-from workflow.notifications import Kind, Notification
+from workflow.notifications import Category, Notification
 
 RATE = 10.0  # segments per second per sender
 COUNT = 60
@@ -32,7 +32,7 @@ def _queue(runtime: Any, school_sms: list[str]) -> None:
             school = builders.school(session, name=f"School {n}", sms_number=number)
             for i in range(COUNT):
                 student = builders.person(session, school, Role.student, f"S{i}", phone=f"+1555{n}{i:06d}")
-                notes.append(Notification(template="sms/help", to=student, kind=Kind.answer))
+                notes.append(Notification(template="sms/help", to=student, kind=Category.answer))
         outbox.queue(session, notes)
 
 

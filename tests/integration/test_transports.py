@@ -23,7 +23,7 @@ from tests.support.smtp_sink import SmtpSink
 from tests.support.twilio_api import FakeTwilio
 from tests.support.waiting import wait_until
 from workflow.models import Role
-from workflow.notifications import Kind, Notification
+from workflow.notifications import Category, Notification
 
 FINISHED = (Status.sent, Status.failed)
 
@@ -32,7 +32,7 @@ def _email(person: Any, about: str) -> Notification:
     return Notification(
         template="email/message_failed",
         to=person,
-        kind=Kind.message,
+        kind=Category.message,
         context={"channel": "email", "address": "x@example.org", "recipient_name": None, "reason": "-", "about": about},
     )
 

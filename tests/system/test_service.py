@@ -21,7 +21,7 @@ from tests.support import builders, services
 from tests.support.processes import ROOT, relay, relay_env
 from tests.support.waiting import wait_until
 from workflow.models import Role
-from workflow.notifications import Kind, Notification
+from workflow.notifications import Category, Notification
 
 
 def _cli(args: list[str], cwd: Path, **settings: Any) -> subprocess.CompletedProcess[str]:
@@ -68,7 +68,7 @@ def test_health_readiness_and_metrics(make_runtime: Any, backend: dict[str, Any]
     with runtime.sessions.begin() as session:
         school = builders.school(session)
         student = builders.person(session, school, Role.student, "Sam", phone="+15555550100")
-        outbox.queue(session, [Notification(template="sms/help", to=student, kind=Kind.answer)])
+        outbox.queue(session, [Notification(template="sms/help", to=student, kind=Category.answer)])
     client = TestClient(create_app(runtime))
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").json() == {"status": "ok", "database": "ok", "broker": "ok"}

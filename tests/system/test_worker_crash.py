@@ -22,7 +22,7 @@ from tests.support.smtp_sink import SmtpSink
 from tests.support.twilio_api import FakeTwilio
 from tests.support.waiting import wait_until
 from workflow.models import Role
-from workflow.notifications import Kind, Notification
+from workflow.notifications import Category, Notification
 
 BATCH = 1000
 RECOVERY = {
@@ -66,7 +66,7 @@ def test_sigkilled_worker_loses_no_sms_and_sends_none_twice(
             students = [
                 builders.person(session, school, Role.student, f"S{i}", phone=f"+1555{i:07d}") for i in range(BATCH)
             ]
-            outbox.queue(session, [Notification(template="sms/help", to=s, kind=Kind.answer) for s in students])
+            outbox.queue(session, [Notification(template="sms/help", to=s, kind=Category.answer) for s in students])
         env = relay_env(**shared)
 
         with relay(["worker"], env, tmp_path / "worker1.log") as first:

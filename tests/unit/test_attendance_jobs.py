@@ -20,7 +20,7 @@ from tests.support.builders import STUDENT_PHONE
 from workflow import attendance
 from workflow.attendance import jobs as attendance_jobs
 from workflow.models import DayStatus, InternshipDay, Person, Placement
-from workflow.notifications import Kind, Notification
+from workflow.notifications import Category, Notification
 
 LA = ZoneInfo("America/Los_Angeles")
 CAIRO = ZoneInfo("Africa/Cairo")
@@ -362,13 +362,15 @@ def test_quiet_hours_hold_student_texts_until_seven_local_across_the_change(runt
                 Notification(
                     template="sms/checkin_nudge",
                     to=student,
-                    kind=Kind.message,
+                    kind=Category.message,
                     context={"site": "Riverside Clinic", "start": late},
                 )
             ],
             now=late,
         )
-        [answer] = outbox.queue(session, [Notification(template="sms/help", to=student, kind=Kind.answer)], now=late)
+        [answer] = outbox.queue(
+            session, [Notification(template="sms/help", to=student, kind=Category.answer)], now=late
+        )
     assert held.next_attempt_at == utc(2026, 3, 8, 14)  # 7am PDT
     assert answer.next_attempt_at == late, "an answer to the student's own text is never held"
     assert quiet_hours.quiet_release(utc(2026, 11, 1, 6), LA, (21 * 60, 7 * 60)) == utc(2026, 11, 1, 15)  # 7am PST

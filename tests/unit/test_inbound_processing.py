@@ -17,7 +17,7 @@ from messaging.models import BouncedAddress, OutboundMessage, SmsOptOut, Status
 from tests.conftest import TEST_KEYS
 from tests.support import builders, inbound
 from workflow.models import Role
-from workflow.notifications import Kind, Notification, Result
+from workflow.notifications import Category, Happened, Notification, Result
 
 STUDENT_PHONE = "+15555550100"
 
@@ -135,7 +135,7 @@ def replies(monkeypatch: pytest.MonkeyPatch) -> list[IncomingReply]:
 
     def handler(session: Any, reply: IncomingReply, now: datetime) -> Result:
         seen.append(reply)
-        return Result(summary="recorded")
+        return Result(summary="recorded", happened=Happened.confirmed)
 
     monkeypatch.setitem(email_replies.REPLY_HANDLERS, tokens.Purpose.attendance_confirm, handler)
     return seen
@@ -287,7 +287,7 @@ def _email_to_ruth(runtime: Any) -> OutboundMessage:
         )
         [original] = outbox.queue(
             session,
-            [Notification(template="email/reply_unmatched", to=ruth, kind=Kind.message, context={"subject": "x"})],
+            [Notification(template="email/reply_unmatched", to=ruth, kind=Category.message, context={"subject": "x"})],
         )
     return original
 

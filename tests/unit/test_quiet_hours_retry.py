@@ -20,7 +20,7 @@ from messaging.outbound.transports import Outgoing, SendResult, TransientError
 from relay.runtime import Runtime
 from tests.support import builders
 from workflow.models import Role
-from workflow.notifications import Kind, Notification
+from workflow.notifications import Category, Notification
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -87,7 +87,7 @@ def quiet(make_runtime: Callable[..., Runtime], sqlite_url: str, monkeypatch: py
     return World(runtime, clock, provider, enqueued)
 
 
-def _queue(w: World, role: Role, phone: str, kind: Kind = Kind.message) -> int:
+def _queue(w: World, role: Role, phone: str, kind: Category = Category.message) -> int:
     with w.runtime.sessions.begin() as session:
         school = builders.school(session, timezone="America/Los_Angeles")
         person = builders.person(session, school, role, f"{role} {phone[-2:]}", phone=phone)
@@ -98,7 +98,7 @@ def _queue(w: World, role: Role, phone: str, kind: Kind = Kind.message) -> int:
 def test_a_retry_that_would_land_in_quiet_hours_waits_until_seven(quiet: World) -> None:
     w = quiet
     student = _queue(w, Role.student, "+15550000001")
-    answer = _queue(w, Role.student, "+15550000002", Kind.answer)
+    answer = _queue(w, Role.student, "+15550000002", Category.answer)
     mentor = _queue(w, Role.mentor, "+15550000003")
     for message_id in (student, answer, mentor):
         delivery.deliver_sms(message_id)

@@ -11,7 +11,7 @@ from workflow import audit
 from workflow.attendance.checkout import CONFIRM_TTL
 from workflow.attendance.days import placement_context, student_sms
 from workflow.models import DayEvent, DayStatus, InternshipDay, Person, move_day
-from workflow.notifications import Kind, Link, Notification, Result
+from workflow.notifications import Category, Happened, Link, Notification, Result
 from workflow.people import coordinators
 
 FEEDBACK_EXCERPT = 300
@@ -34,24 +34,24 @@ def answer_day(
     """
     placement = day.placement
     if mentor.id != placement.mentor_id:
-        return Result(summary=f"person {mentor.id} is not the mentor of day {day.id}")
+        return Result(summary=f"person {mentor.id} is not the mentor of day {day.id}", happened=Happened.not_the_mentor)
     feedback = feedback.strip()[:4000]
     if present is None:
         note = Notification(
             template="email/mentor_clarify",
             to=mentor,
             school_id=placement.school_id,
-            kind=Kind.message,
+            kind=Category.message,
             context={"day": day, **placement_context(placement)},
             reply=Link("attendance.confirm", "day", day.id, CONFIRM_TTL),
             links={"confirm_url": Link("attendance.confirm", "day", day.id, CONFIRM_TTL)},
             thread=f"day-{day.id}",
         )
-        return Result([note], summary="unclear answer; asked again")
+        return Result([note], summary="unclear answer; asked again", happened=Happened.asked_again)
     if day.status in (DayStatus.confirmed, DayStatus.disputed):
         return _later_answer(session, day, mentor, present, feedback, via, now)
     if day.status not in (DayStatus.pending, DayStatus.open, DayStatus.missed):
-        return Result(summary=f"day {day.id} is {day.status}; nothing to answer")
+        return Result(summary=f"day {day.id} is {day.status}; nothing to answer", happened=Happened.nothing_to_answer)
     move_day(day, DayEvent.confirm if present else DayEvent.dispute)
     day.mentor_feedback = feedback or None
     day.confirmed_via = via
@@ -68,15 +68,19 @@ def answer_day(
     )
     student = placement.student
     context = {"day": day, "feedback": feedback[:FEEDBACK_EXCERPT], **placement_context(placement)}
-    notes = [student_sms("day_confirmed" if present else "day_disputed", student, Kind.message, **context)]
+    notes = [student_sms("day_confirmed" if present else "day_disputed", student, Category.message, **context)]
     if not present:
         notes += [
             Notification(
-                template="email/day_disputed", to=c, school_id=placement.school_id, kind=Kind.alert, context=context
+                template="email/day_disputed", to=c, school_id=placement.school_id, kind=Category.alert, context=context
             )
             for c in coordinators(session, placement.school_id)
         ]
-    return Result(notes, summary=f"day {day.id} {day.status} via {via}")
+    return Result(
+        notes,
+        summary=f"day {day.id} {day.status} via {via}",
+        happened=Happened.confirmed if present else Happened.disputed,
+    )
 
 
 def _later_answer(
@@ -99,7 +103,7 @@ def _later_answer(
         feedback=feedback or None,
     )
     if present == first and not feedback:
-        return Result(summary=f"day {day.id}: the same answer again, recorded")
+        return Result(summary=f"day {day.id}: the same answer again, recorded", happened=Happened.same_answer_again)
     placement = day.placement
     context = {
         "day": day,
@@ -111,8 +115,10 @@ def _later_answer(
     }
     notes = [
         Notification(
-            template="email/second_answer", to=c, school_id=placement.school_id, kind=Kind.alert, context=context
+            template="email/second_answer", to=c, school_id=placement.school_id, kind=Category.alert, context=context
         )
         for c in coordinators(session, placement.school_id)
     ]
-    return Result(notes, summary=f"day {day.id}: a later answer, recorded; coordinator told")
+    return Result(
+        notes, summary=f"day {day.id}: a later answer, recorded; coordinator told", happened=Happened.later_answer
+    )

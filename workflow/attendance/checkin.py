@@ -11,7 +11,7 @@ from workflow import audit
 from workflow.attendance.days import active_placements, at_local, ensure_day, local, placement_context, student_sms
 from workflow.attendance.location import LOCATION_TTL
 from workflow.models import DayEvent, DayStatus, InternshipDay, Person, Placement, move_day
-from workflow.notifications import Expectation, Kind, Link, Notification, Result
+from workflow.notifications import Category, Expectation, Happened, Link, Notification, Result
 
 WHICH_TTL = timedelta(minutes=30)
 
@@ -22,7 +22,9 @@ def check_in(session: Session, student: Person, now: datetime, *, choice: int | 
     today = local(now, school).date()
     active = active_placements(session, student, today)
     if not active:
-        return Result([student_sms("no_placement", student)], summary="no active placement")
+        return Result(
+            [student_sms("no_placement", student)], summary="no active placement", happened=Happened.no_placement
+        )
     scheduled = [p for p in active if p.meets_on(today)]
     candidates = scheduled or active
     if choice is not None and 1 <= choice <= len(candidates):
@@ -30,7 +32,12 @@ def check_in(session: Session, student: Person, now: datetime, *, choice: int | 
     if len(candidates) > 1:
         options = [(i + 1, p.site.name) for i, p in enumerate(candidates)]
         expect = Expectation("which_placement", tuple(p.id for p in candidates), WHICH_TTL)
-        return Result([student_sms("checkin_which", student, options=options)], expect, summary="asked which placement")
+        return Result(
+            [student_sms("checkin_which", student, options=options)],
+            expect,
+            summary="asked which placement",
+            happened=Happened.asked_which,
+        )
     return _open_day(session, student, candidates[0], today, now, unscheduled=not scheduled)
 
 
@@ -59,7 +66,7 @@ def _open_day(
             checked_out=day.check_out_at,
             **placement_context(placement),
         )
-        return Result([note], summary=f"second check-in for day {day.id}")
+        return Result([note], summary=f"second check-in for day {day.id}", happened=Happened.already_checked_in)
     day.check_in_at = now
     move_day(day, DayEvent.check_in)
     day.unscheduled = unscheduled
@@ -76,13 +83,13 @@ def _open_day(
     note = Notification(
         template="sms/checkin_ack",
         to=student,
-        kind=Kind.answer,
+        kind=Category.answer,
         context={"at": now, "unscheduled": unscheduled, **placement_context(placement)},
         links={"location_url": Link("checkin.location", "day", day.id, LOCATION_TTL)},
     )
     until_end = at_local(today, placement.end_time, student.school.zone) + timedelta(hours=2) - now
     expect = Expectation("goals", (day.id,), max(until_end, timedelta(hours=1)))
-    return Result([note], expect, summary=f"checked in day {day.id}")
+    return Result([note], expect, summary=f"checked in day {day.id}", happened=Happened.checked_in)
 
 
 def record_goals(session: Session, student: Person, day_id: int, text: str, now: datetime) -> Result | None:
@@ -95,5 +102,7 @@ def record_goals(session: Session, student: Person, day_id: int, text: str, now:
         session, action="day.goals", channel="sms", now=now, actor=student, object_type="day", object_id=day.id
     )
     return Result(
-        [student_sms("goals_ack", student, **placement_context(day.placement))], summary=f"goals for day {day.id}"
+        [student_sms("goals_ack", student, **placement_context(day.placement))],
+        summary=f"goals for day {day.id}",
+        happened=Happened.goals_recorded,
     )

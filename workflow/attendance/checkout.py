@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from workflow import audit
 from workflow.attendance.days import active_placements, day_of, hours_between, local, placement_context, student_sms
 from workflow.models import DayEvent, DayStatus, InternshipDay, Person, move_day
-from workflow.notifications import Kind, Link, Notification, Result
+from workflow.notifications import Category, Happened, Link, Notification, Result
 
 CONFIRM_TTL = timedelta(days=21)
 
@@ -27,11 +27,15 @@ def check_out(session: Session, student: Person, now: datetime) -> Result:
         if days:
             last = max(days, key=lambda d: d.check_out_at or d.check_in_at or now)
             note = student_sms("checkout_already", student, at=last.check_out_at, **placement_context(last.placement))
-            return Result([note], summary="already checked out")
-        return Result([student_sms("checkout_without_checkin", student)], summary="check-out without check-in")
+            return Result([note], summary="already checked out", happened=Happened.already_checked_out)
+        return Result(
+            [student_sms("checkout_without_checkin", student)],
+            summary="check-out without check-in",
+            happened=Happened.checkout_without_checkin,
+        )
     day = open_days[-1]
     notes = close_day(session, day, now, by=student)
-    return Result(notes, summary=f"checked out day {day.id}")
+    return Result(notes, summary=f"checked out day {day.id}", happened=Happened.checked_out)
 
 
 def close_day(
@@ -63,7 +67,7 @@ def close_day(
         hours=str(day.hours),
     )
     template = "day_closed" if no_checkout else "checkout_ack"
-    kind = Kind.message if no_checkout else Kind.answer
+    kind = Category.message if no_checkout else Category.answer
     notes = [student_sms(template, placement.student, kind, at=out_at, hours=day.hours, **placement_context(placement))]
     notes.append(mentor_request(day, reminder=False))
     return notes

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.models import DayStatus, InternshipDay, Person, Placement, PlacementStatus, School
-from workflow.notifications import Kind, Notification
+from workflow.notifications import Category, Notification
 
 
 def local(now: datetime, school: School) -> datetime:
@@ -60,7 +60,7 @@ def ensure_day(session: Session, placement: Placement, today: date) -> Internshi
     return day
 
 
-def student_sms(template: str, to: Person, kind: Kind = Kind.answer, **context: Any) -> Notification:
+def student_sms(template: str, to: Person, kind: Category = Category.answer, **context: Any) -> Notification:
     return Notification(
         template=f"sms/{template}", to=to, kind=kind, context=context, fit="feedback" if "feedback" in context else None
     )

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from workflow.attendance.checkout import close_day, mentor_request
 from workflow.attendance.days import at_local, day_of, ensure_day, local
 from workflow.models import WEEKDAYS, DayStatus, Digest, InternshipDay, Person, Placement, PlacementStatus, School
-from workflow.notifications import Kind, Link, Notification
+from workflow.notifications import Category, Link, Notification
 from workflow.people import coordinators
 
 NUDGE_AFTER = timedelta(minutes=60)
@@ -70,7 +70,7 @@ def nudge_missing_checkins(session: Session, now: datetime) -> list[Notification
                 Notification(
                     template="sms/checkin_nudge",
                     to=placement.student,
-                    kind=Kind.message,
+                    kind=Category.message,
                     context={"site": placement.site.name, "start": start},
                 )
             )
@@ -128,7 +128,7 @@ def coordinator_digests(session: Session, now: datetime) -> list[Notification]:
         context = digest_for(session, school, today, now)
         notes += [
             Notification(
-                template="email/coordinator_digest", to=c, school_id=school.id, kind=Kind.message, context=context
+                template="email/coordinator_digest", to=c, school_id=school.id, kind=Category.message, context=context
             )
             for c in coordinators(session, school.id)
         ]
@@ -190,7 +190,7 @@ def mentor_weekly_digests(session: Session, now: datetime) -> list[Notification]
                 template="email/mentor_digest",
                 to=mentor,
                 school_id=mentor.school_id,
-                kind=Kind.message,
+                kind=Category.message,
                 context={"days": days},
                 reply=Link(
                     "attendance.digest", "mentor", mentor.id, DIGEST_TTL, payload={"days": [d.id for d in days]}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from workflow import audit
 from workflow.errors import Refused
 from workflow.models import InternshipRequest, Opportunity, Person, Role
-from workflow.notifications import Kind, Link, Notification, Result
+from workflow.notifications import Category, Happened, Link, Notification, Result
 from workflow.people import coordinators
 from workflow.requests.queries import can_see, count_requests, has_room, places_taken, who_else
 from workflow.requests.states import OPEN, Event, State, hold, lock_site, move
@@ -20,7 +20,7 @@ DECIDE_TTL = timedelta(days=21)
 
 
 def to_coordinators(
-    session: Session, request: InternshipRequest, template: str, kind: Kind = Kind.message, **context: object
+    session: Session, request: InternshipRequest, template: str, kind: Category = Category.message, **context: object
 ) -> list[Notification]:
     base = {"request": request, "opportunity": request.opportunity, "student": request.student}
     notes = []
@@ -41,7 +41,9 @@ def to_coordinators(
     return notes
 
 
-def to_student(request: InternshipRequest, template: str, kind: Kind = Kind.message, **context: object) -> Notification:
+def to_student(
+    request: InternshipRequest, template: str, kind: Category = Category.message, **context: object
+) -> Notification:
     return Notification(
         template=f"sms/{template}",
         to=request.student,
@@ -105,14 +107,22 @@ def request_opportunity(session: Session, student: Person, opportunity_id: int, 
         status=request.status,
     )
     if room:
-        return Result(_decide_email(session, request), summary=f"request {request.id} sent to the coordinator")
+        return Result(
+            _decide_email(session, request),
+            summary=f"request {request.id} sent to the coordinator",
+            happened=Happened.request_sent,
+        )
     ahead = count_requests(
         session,
         InternshipRequest.opportunity_id == opportunity.id,
         InternshipRequest.status == State.waiting,
         InternshipRequest.requested_at < now,
     )
-    return Result([to_student(request, "request_waiting", ahead=ahead)], summary=f"request {request.id} waits")
+    return Result(
+        [to_student(request, "request_waiting", ahead=ahead)],
+        summary=f"request {request.id} waits",
+        happened=Happened.request_waiting,
+    )
 
 
 def decide_request(
@@ -136,7 +146,7 @@ def decide_request(
             reply=Link("request.decide", "request", request.id, DECIDE_TTL),
             thread=f"request-{request.id}",
         )
-        return Result([note], summary="unclear answer; asked again")
+        return Result([note], summary="unclear answer; asked again", happened=Happened.asked_again)
     hold(session, request)
     reason = reason.strip()[:2000]
     move(request, Event.approve if approve else Event.deny, now)
@@ -155,10 +165,10 @@ def decide_request(
         request.pursue_until = now + timedelta(days=request.school.pursuit_days)
         mentor = request.opportunity.mentor
         note = to_student(request, "request_approved", mentor=mentor, until=request.pursue_until)
-        return Result([note], summary=f"request {request.id} approved")
+        return Result([note], summary=f"request {request.id} approved", happened=Happened.request_approved)
     notes = [to_student(request, "request_denied", reason=reason)]
     notes += offer_next(session, request.opportunity, now)
-    return Result(notes, summary=f"request {request.id} denied")
+    return Result(notes, summary=f"request {request.id} denied", happened=Happened.request_denied)
 
 
 def offer_next(session: Session, opportunity: Opportunity, now: datetime) -> list[Notification]:
@@ -206,4 +216,8 @@ def withdraw(session: Session, request: InternshipRequest, student: Person, now:
         object_type="request",
         object_id=request.id,
     )
-    return Result(offer_next(session, request.opportunity, now), summary=f"request {request.id} withdrawn")
+    return Result(
+        offer_next(session, request.opportunity, now),
+        summary=f"request {request.id} withdrawn",
+        happened=Happened.withdrawn,
+    )

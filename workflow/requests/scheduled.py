@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from workflow import audit
 from workflow.models import InternshipRequest, Opportunity
-from workflow.notifications import Kind, Notification
+from workflow.notifications import Category, Notification
 from workflow.requests.asking import offer_next, to_coordinators, to_student
 from workflow.requests.starting import decider_of, start_email
 from workflow.requests.states import Event, State, hold, move
@@ -47,7 +47,7 @@ def pursuit_jobs(session: Session, now: datetime) -> list[Notification]:
                 school_id=request.school_id,
             )
             notes.append(to_student(request, "pursuit_ended"))
-            notes += to_coordinators(session, request, "email/pursuit_ended", Kind.notice)
+            notes += to_coordinators(session, request, "email/pursuit_ended", Category.notice)
             notes += _to_mentor_pursuit_ended(request)
             notes += offer_next(session, request.opportunity, now)
         elif request.pursuit_reminded_at is None and request.pursue_until - now <= REMIND_BEFORE_END:
@@ -72,7 +72,7 @@ def _to_mentor_pursuit_ended(request: InternshipRequest) -> list[Notification]:
             template="email/mentor_pursuit_ended",
             to=mentor,
             school_id=request.school_id,
-            kind=Kind.notice,
+            kind=Category.notice,
             context=context,
         )
     ]
@@ -101,6 +101,6 @@ def start_reminders(session: Session, now: datetime) -> list[Notification]:
         ):
             request.escalated_at = now
             notes += to_coordinators(
-                session, request, "email/start_escalated", Kind.alert, advisor=decider_of(session, request)
+                session, request, "email/start_escalated", Category.alert, advisor=decider_of(session, request)
             )
     return notes

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from workflow import audit
 from workflow.errors import Refused
 from workflow.models import ComplianceDocument, InternshipRequest, Person, Placement, PlacementStatus, Role
-from workflow.notifications import Kind, Link, Notification, Result
+from workflow.notifications import Category, Happened, Link, Notification, Result
 from workflow.people import coordinators
 from workflow.requests.asking import DECIDE_TTL, offer_next, to_coordinators, to_student
 from workflow.requests.states import Event, check, hold, move
@@ -52,7 +52,11 @@ def request_start(
         object_type="request",
         object_id=request.id,
     )
-    return Result([start_email(session, request, reminder=False)], summary=f"start requested for {request.id}")
+    return Result(
+        [start_email(session, request, reminder=False)],
+        summary=f"start requested for {request.id}",
+        happened=Happened.start_requested,
+    )
 
 
 def decider_of(session: Session, request: InternshipRequest) -> Person | None:
@@ -116,7 +120,11 @@ def decide_start(
     if decider is None or (advisor.id != decider.id and advisor.role != Role.coordinator):
         raise Refused("not_advisor")
     if approve is None:
-        return Result([start_email(session, request, reminder=True)], summary="unclear answer; asked again")
+        return Result(
+            [start_email(session, request, reminder=True)],
+            summary="unclear answer; asked again",
+            happened=Happened.asked_again,
+        )
     hold(session, request)
     context = {
         "request": request,
@@ -143,7 +151,7 @@ def decide_start(
                     template="email/start_blocked",
                     to=advisor,
                     school_id=request.school_id,
-                    kind=Kind.alert,
+                    kind=Category.alert,
                     context={**context, "problems": problems},
                 )
             ]
@@ -152,13 +160,15 @@ def decide_start(
                     template="email/start_blocked",
                     to=c,
                     school_id=request.school_id,
-                    kind=Kind.alert,
+                    kind=Category.alert,
                     context={**context, "problems": problems},
                 )
                 for c in coordinators(session, request.school_id)
                 if c.id != advisor.id
             ]
-            return Result(notes, summary=f"start of {request.id} blocked: {'; '.join(problems)}")
+            return Result(
+                notes, summary=f"start of {request.id} blocked: {'; '.join(problems)}", happened=Happened.start_blocked
+            )
         move(request, Event.advisor_approve, now)
         placement = _placement(session, request)
         request.decided_at, request.placement_id = now, placement.id
@@ -181,7 +191,9 @@ def decide_start(
         ]
         notes += to_coordinators(session, request, "email/placement_started", mentor=mentor)
         notes += offer_next(session, request.opportunity, now)  # a student who started no longer pursues the site
-        return Result(notes, summary=f"request {request.id} started as placement {placement.id}")
+        return Result(
+            notes, summary=f"request {request.id} started as placement {placement.id}", happened=Happened.started
+        )
     move(request, Event.advisor_deny, now)
     request.reason = reason.strip()[:2000] or None
     audit.record(
@@ -195,7 +207,9 @@ def decide_start(
         reason=request.reason,
     )
     return Result(
-        [to_student(request, "start_denied", reason=request.reason or "")], summary=f"start of {request.id} denied"
+        [to_student(request, "start_denied", reason=request.reason or "")],
+        summary=f"start of {request.id} denied",
+        happened=Happened.start_denied,
     )
 
 

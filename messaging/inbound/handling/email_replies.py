@@ -25,14 +25,13 @@ from messaging.inbound.handling.actions import attendance, placements
 from messaging.inbound.handling.incoming import IncomingReply, ReplyHandler
 from messaging.inbound.handling.outcome import Outcome, OutcomeKind
 from messaging.inbound.reading import mime
-from messaging.inbound.reading.auto_replies import Kind, classify
+from messaging.inbound.reading.auto_replies import Origin, classify
 from messaging.inbound.reading.reply_text import split_reply
 from messaging.models import InboundMessage, InboundStatus, OutboundMessage
 from messaging.tokens import Purpose
 from workflow import people
 from workflow.models import Person
-from workflow.notifications import Kind as NoteKind
-from workflow.notifications import Notification
+from workflow.notifications import Category, Notification
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +51,13 @@ def handle(session: Session, row: InboundMessage, now: datetime) -> Outcome:
     recipients = _recipients(row, cfg.inbound_domain, cfg.mail_from)
     own = {parseaddr(cfg.mail_from)[1].lower()}
     kind = classify(mail, envelope_sender=envelope_sender, own_addresses=own)
-    if any(r.kind == "bounce" for r in recipients) and kind != Kind.loop:
-        kind = Kind.bounce
-    if kind == Kind.loop:
+    if any(r.kind == "bounce" for r in recipients) and kind != Origin.loop:
+        kind = Origin.bounce
+    if kind == Origin.loop:
         return Outcome(InboundStatus.ignored, OutcomeKind.loop, "our own message came back, or too many hops")
-    if kind == Kind.bounce:
+    if kind == Origin.bounce:
         return bounces.handle(session, mail, recipients, cfg.signing_keys, now)
-    if kind == Kind.auto_reply:
+    if kind == Origin.auto_reply:
         return Outcome(InboundStatus.ignored, OutcomeKind.auto_reply, mail.subject[:200])
 
     sender = mail.from_address or parseaddr(envelope_sender)[1].lower()
@@ -116,7 +115,7 @@ def _sent_today(session: Session, address: str, template: str, now: datetime) ->
         .select_from(OutboundMessage)
         .where(
             OutboundMessage.to_address == address,
-            OutboundMessage.kind == NoteKind.notice.value,
+            OutboundMessage.kind == Category.notice.value,
             OutboundMessage.template == template,
             OutboundMessage.created_at > now - timedelta(days=1),
         )
@@ -128,7 +127,7 @@ def _notice(session: Session, template: str, to: Person, now: datetime, **values
     """A notice about an email that could not be used; at most one of each a day per address."""
     if not to.email or _sent_today(session, to.email, template, now):
         return False
-    outbox.queue(session, [Notification(template=template, to=to, kind=NoteKind.notice, context=values)], now=now)
+    outbox.queue(session, [Notification(template=template, to=to, kind=Category.notice, context=values)], now=now)
     return True
 
 

@@ -21,7 +21,7 @@ from messaging.inbound.handling import email_replies, sms
 from messaging.inbound.handling.outcome import Outcome, OutcomeKind
 from messaging.models import InboundMessage, InboundStatus, inbound_move
 from workflow.base import utcnow
-from workflow.notifications import Kind, Notification
+from workflow.notifications import Category, Notification
 
 log = logging.getLogger(__name__)
 IM = InboundMessage
@@ -91,5 +91,7 @@ def _apologise(session: Session, row: InboundMessage) -> None:
     if row.channel != "sms":
         return
     person = sms.sender(session, row.sender)
-    note = Notification(template="sms/sorry", to=person, to_address=None if person else row.sender, kind=Kind.answer)
+    note = Notification(
+        template="sms/sorry", to=person, to_address=None if person else row.sender, kind=Category.answer
+    )
     outbox.queue(session, [note])

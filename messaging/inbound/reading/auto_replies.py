@@ -9,7 +9,7 @@ import re
 from messaging.inbound.reading.mime import ParsedEmail
 
 
-class Kind(enum.StrEnum):
+class Origin(enum.StrEnum):
     reply = "reply"
     auto_reply = "auto_reply"
     bounce = "bounce"
@@ -66,11 +66,11 @@ def is_loop(mail: ParsedEmail, own_addresses: set[str]) -> bool:
     return bool(mail.header("x-relay-message")) or mail.from_address in own_addresses or mail.hops > MAX_HOPS
 
 
-def classify(mail: ParsedEmail, *, envelope_sender: str, own_addresses: set[str]) -> Kind:
+def classify(mail: ParsedEmail, *, envelope_sender: str, own_addresses: set[str]) -> Origin:
     if is_loop(mail, own_addresses):
-        return Kind.loop
+        return Origin.loop
     if is_bounce(mail, envelope_sender):
-        return Kind.bounce
+        return Origin.bounce
     if is_auto_reply(mail) or envelope_sender.strip() in ("", "<>"):
-        return Kind.auto_reply
-    return Kind.reply
+        return Origin.auto_reply
+    return Origin.reply

@@ -24,14 +24,14 @@ from functools import lru_cache
 from typing import Literal
 
 Purpose = Literal["attendance", "approval"]
-Kind = Literal["yes", "no", "approve", "deny", "unclear"]
+Answer = Literal["yes", "no", "approve", "deny", "unclear"]
 MAX_CHARS = 4_000  # an answer is at the top; long text is only kept as feedback
 SCAN_SENTENCES = 3  # sentences searched for answer phrases when there is no leading answer
 
 
 @dataclass(frozen=True)
 class Intent:
-    kind: Kind
+    kind: Answer
     feedback: str  # the person's comments, without the bare answer
 
 
@@ -92,7 +92,7 @@ _THUMBS_UP = "👍👌✅✔☑🙌💯"
 _THUMBS_DOWN = "👎❌✖🚫⛔"
 _EMOJI_TRAIL = "\ufe0f\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff"
 
-_LEADS: dict[Purpose, tuple[tuple[Kind, re.Pattern[str]], ...]] = {
+_LEADS: dict[Purpose, tuple[tuple[Answer, re.Pattern[str]], ...]] = {
     "attendance": (
         ("yes", re.compile(rf"(?:{_words(_YES)})(?![\w'])")),
         ("no", re.compile(rf"(?:{_words(_NO)})(?![\w'])")),
@@ -266,7 +266,7 @@ def _start(folded: str) -> int:
     return len(folded) - len(folded[greeting.end() :].lstrip()) if greeting else start
 
 
-def _lead(folded: str, purpose: Purpose) -> tuple[Kind | None, int, int]:
+def _lead(folded: str, purpose: Purpose) -> tuple[Answer | None, int, int]:
     """The answer a reply opens with ("Yes,", "Denied -", "👍"), where it starts and ends."""
     start = _start(folded)
     start += len(folded[start:]) - len(folded[start:].lstrip(_LEAD_SEPARATORS))
@@ -280,8 +280,8 @@ def _lead(folded: str, purpose: Purpose) -> tuple[Kind | None, int, int]:
         end = start + 1
         while end < len(folded) and (folded[end] in _EMOJI_TRAIL or folded[end] == folded[start]):
             end += 1
-        good: Kind = "yes" if purpose == "attendance" else "approve"
-        bad: Kind = "no" if purpose == "attendance" else "deny"
+        good: Answer = "yes" if purpose == "attendance" else "approve"
+        bad: Answer = "no" if purpose == "attendance" else "deny"
         return (good if head[0] in _THUMBS_UP else bad), start, end
     for kind, pattern in _LEADS[purpose]:
         match = pattern.match(head)

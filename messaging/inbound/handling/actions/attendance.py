@@ -16,7 +16,7 @@ from messaging.models import ActionToken
 from messaging.tokens import Purpose
 from workflow import attendance, directory
 from workflow.models import InternshipDay, Person, Role
-from workflow.notifications import Expectation, Kind, Link, Notification, Result
+from workflow.notifications import Category, Expectation, Happened, Link, Notification, Result
 
 DIGEST_CLARIFY_TTL = attendance.CONFIRM_TTL
 
@@ -62,7 +62,7 @@ def _present(kind: str) -> bool | None:
 def confirm_by_reply(session: Session, reply: IncomingReply, now: datetime) -> Result:
     day = session.get(InternshipDay, reply.token.object_id)
     if day is None:
-        return Result(summary=f"day {reply.token.object_id} is gone")
+        return Result(summary=f"day {reply.token.object_id} is gone", happened=Happened.gone)
     intent = classify(reply.text, "attendance")
     return attendance.answer_day(
         session, day, reply.person, present=_present(intent.kind), feedback=intent.feedback, via="email", now=now
@@ -90,15 +90,17 @@ def digest_by_reply(session: Session, reply: IncomingReply, now: datetime) -> Re
             Notification(
                 template="email/digest_clarify",
                 to=reply.person,
-                kind=Kind.message,
+                kind=Category.message,
                 context={"count": len(day_ids)},
                 reply=Link(
                     Purpose.attendance_digest, "mentor", reply.person.id, DIGEST_CLARIFY_TTL, payload={"days": day_ids}
                 ),
             )
         )
-        return Result(notes, summary="digest reply not understood; asked again")
-    return Result(notes, summary=f"digest: {answered} of {len(day_ids)} days answered")
+        return Result(notes, summary="digest reply not understood; asked again", happened=Happened.asked_again)
+    return Result(
+        notes, summary=f"digest: {answered} of {len(day_ids)} days answered", happened=Happened.digest_answered
+    )
 
 
 # -- link pages -----------------------------------------------------------------------------------
@@ -139,10 +141,10 @@ class ConfirmDay:
         if day is None or person is None:
             return LinkResult(outcome=rendering.render_copy(CONFIRM_COPY, "gone", {}))
         present = form.get("choice") == "confirm"
-        answered_before = day.status in ("confirmed", "disputed")
         result = attendance.answer_day(
             session, day, person, present=present, feedback=form.get("comment", ""), via="link", now=now
         )
+        answered_before = result.happened in (Happened.same_answer_again, Happened.later_answer)
         said = "answered_before" if answered_before else "confirmed" if present else "disputed"
         outcome = rendering.render_copy(CONFIRM_COPY, said, {"student": day.placement.student})
         return LinkResult(outcome=outcome, notifications=result.notifications)

@@ -18,7 +18,7 @@ from messaging.tokens import Purpose
 from workflow import directory, requests
 from workflow.errors import Refused
 from workflow.models import InternshipRequest, Person, Role
-from workflow.notifications import Kind, Link, Notification, Result
+from workflow.notifications import Category, Happened, Link, Notification, Result
 
 PAGES_TTL = timedelta(days=7)
 
@@ -45,7 +45,7 @@ def pages_link(student: Person, *, search: str = "", ready: bool = False) -> Not
     return Notification(
         template="sms/student_link",
         to=student,
-        kind=Kind.answer,
+        kind=Category.answer,
         context={"search": search, "ready": ready},
         links={"pages_url": Link(Purpose.student_pages, "person", student.id, PAGES_TTL, payload={"search": search})},
     )
@@ -57,13 +57,15 @@ def pages_link(student: Person, *, search: str = "", ready: bool = False) -> Not
 def find(session: Session, person: Person, parsed: Parsed, now: datetime) -> Result:
     if person.role != Role.student:
         return directory.help_for(person)
-    return Result([pages_link(person, search=parsed.argument)], summary="pages link (find)")
+    return Result(
+        [pages_link(person, search=parsed.argument)], summary="pages link (find)", happened=Happened.pages_link
+    )
 
 
 def ready(session: Session, person: Person, parsed: Parsed, now: datetime) -> Result:
     if person.role != Role.student:
         return directory.help_for(person)
-    return Result([pages_link(person, ready=True)], summary="pages link (ready)")
+    return Result([pages_link(person, ready=True)], summary="pages link (ready)", happened=Happened.pages_link)
 
 
 # -- replies ---------------------------------------------------------------------------------------
@@ -77,7 +79,7 @@ def _decision(text: str) -> tuple[bool | None, str]:
 def _decide_by_reply(session: Session, reply: IncomingReply, now: datetime, decide: Decide) -> Result:
     request = session.get(InternshipRequest, reply.token.object_id)
     if request is None:
-        return Result(summary="request gone")
+        return Result(summary="request gone", happened=Happened.gone)
     approve, reason = _decision(reply.text)
     try:
         return decide(session, request, reply.person, approve=approve, reason=reason, via="email", now=now)
@@ -99,10 +101,10 @@ def _refused_by_email(reply: IncomingReply, why: str) -> Result:
     note = Notification(
         template="email/answer_refused",
         to=reply.person,
-        kind=Kind.notice,
+        kind=Category.notice,
         context={"why": why, "subject": reply.subject},
     )
-    return Result([note], summary=f"refused: {why}")
+    return Result([note], summary=f"refused: {why}", happened=Happened.refused)
 
 
 # -- link pages -------------------------------------------------------------------------------------
@@ -151,10 +153,7 @@ class DecideRequest:
         except Refused as refused:
             why = rendering.refusal(refused)
             return LinkResult(outcome=rendering.render_copy(DECIDE_COPY, "refused", {"why": why}))
-        if self.start and approve and request.status != requests.State.active:
-            said = "blocked"
-        else:
-            said = "approved" if approve else "denied"
+        said = "blocked" if result.happened is Happened.start_blocked else "approved" if approve else "denied"
         outcome = rendering.render_copy(DECIDE_COPY, said, {"request": request, "start": self.start})
         return LinkResult(outcome=outcome, notifications=result.notifications)
 
