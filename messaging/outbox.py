@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -224,13 +225,19 @@ def hand_off(rows: Iterable[OutboundMessage], now: datetime | None = None) -> in
     return handed
 
 
+_INSTALLED: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
+
+
 def install(sessions: sessionmaker[Session]) -> None:
     """Hand each session's queued rows to the broker after it commits, for the sessions that
     `sessions` makes (the composition root calls this on the factory it builds). Sessions from
     any other factory hand nothing off: their queued rows wait for the sweeper."""
-    if not event.contains(sessions, "after_commit", _after_commit):
+    # Not `event.contains`: SQLAlchemy's registry is keyed by id(), and a new factory may reuse a
+    # collected one's id and be taken for it. A weak set forgets a factory when it is collected.
+    if sessions not in _INSTALLED:
         event.listen(sessions, "after_commit", _after_commit)
         event.listen(sessions, "after_rollback", _after_rollback)
+        _INSTALLED.add(sessions)
 
 
 def _after_commit(session: Session) -> None:
