@@ -105,6 +105,12 @@ class Happened(enum.StrEnum):
     start_denied = "start_denied"
     suggested = "suggested"
     suggestion_blocked = "suggestion_blocked"  # the business asked not to be contacted
+    # the coordinator's workspace (the dashboard)
+    day_resolved = "day_resolved"  # a coordinator confirmed a day, marked it missed or fixed its times
+    day_added = "day_added"  # a coordinator added a day that was never texted, confirmed
+    days_confirmed = "days_confirmed"  # a coordinator confirmed several days at once, with one reason
+    requests_decided = "requests_decided"  # several requests or starts decided at once, with one reason
+    mentor_reminded = "mentor_reminded"  # "remind now": the mentor's reminder email went again
     # a person's own lists
     noted = "noted"  # kept a favourite or a wish: nothing to send
     # nothing was done

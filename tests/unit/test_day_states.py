@@ -9,6 +9,7 @@ import pytest
 
 from workflow.errors import Refused
 from workflow.models import DAY_TRANSITIONS, DayEvent, DayStatus, InternshipDay, move_day
+from workflow.models.attendance import COORDINATOR_EVENTS
 
 
 @pytest.mark.parametrize(("state", "event"), list(itertools.product(DayStatus, DayEvent)))
@@ -31,7 +32,15 @@ def test_the_table_reaches_every_state() -> None:
 
 
 def test_a_day_is_answered_once_then_kept() -> None:
-    """An answered day moves only by a check-in it never had; a second answer is kept, not a move."""
+    """An answered day moves only by a check-in it never had (or a coordinator's decision); a
+    second answer is kept, not a move."""
     for answered in (DayStatus.confirmed, DayStatus.disputed):
         moves = {event for (state, event) in DAY_TRANSITIONS if state == answered}
-        assert moves == {DayEvent.check_in}
+        assert moves == {DayEvent.check_in} | COORDINATOR_EVENTS
+
+
+def test_a_coordinator_settles_or_excuses_a_day_from_any_state() -> None:
+    """Fixing the record on the dashboard: from every state, settle confirms and excuse marks missed."""
+    for state in DayStatus:
+        assert DAY_TRANSITIONS[(state, DayEvent.settle)] == DayStatus.confirmed
+        assert DAY_TRANSITIONS[(state, DayEvent.excuse)] == DayStatus.missed

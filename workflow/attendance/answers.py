@@ -48,7 +48,8 @@ def answer_day(
             thread=f"day-{day.id}",
         )
         return Result([note], summary="unclear answer; asked again", happened=Happened.asked_again)
-    if day.status in (DayStatus.confirmed, DayStatus.disputed):
+    if day.status in (DayStatus.confirmed, DayStatus.disputed) or day.confirmed_via == "dashboard":
+        # answered, or settled by a coordinator on the dashboard: a late answer never undoes that
         return _later_answer(session, day, mentor, present, feedback, via, now)
     if day.status not in (DayStatus.pending, DayStatus.open, DayStatus.missed):
         return Result(summary=f"day {day.id} is {day.status}; nothing to answer", happened=Happened.nothing_to_answer)

@@ -29,12 +29,16 @@ class DayEvent(enum.StrEnum):
     close = "close"  # CHECKOUT, or the job closing a day left open: hours counted, the mentor asked
     confirm = "confirm"  # the mentor: present
     dispute = "dispute"  # the mentor: not present
+    settle = "settle"  # a coordinator, on the dashboard: present (with the times they give or keep)
+    excuse = "excuse"  # a coordinator, on the dashboard: not present, marked missed
 
 
 # Every move of a day's status, in one place; a day is created `missed`. A mentor may answer a day
 # that is still open or was never checked in (`answer_day` accepts them), and a day is opened by
 # the first check-in whatever was answered before it (`check_in` looks only at `check_in_at`). A
-# second answer never moves a day: it is kept beside the first.
+# second answer never moves a day: it is kept beside the first. A coordinator's decision on the
+# dashboard (`workflow.oversight.corrections`, always with a reason) settles a day from any state,
+# including one already answered: fixing the record is what it is for.
 DAY_TRANSITIONS: dict[tuple[DayStatus, DayEvent], DayStatus] = {
     (DayStatus.missed, DayEvent.check_in): DayStatus.open,
     (DayStatus.confirmed, DayEvent.check_in): DayStatus.open,  # answered before any check-in
@@ -46,7 +50,10 @@ DAY_TRANSITIONS: dict[tuple[DayStatus, DayEvent], DayStatus] = {
     (DayStatus.pending, DayEvent.dispute): DayStatus.disputed,
     (DayStatus.open, DayEvent.dispute): DayStatus.disputed,
     (DayStatus.missed, DayEvent.dispute): DayStatus.disputed,
+    **{(state, DayEvent.settle): DayStatus.confirmed for state in DayStatus},
+    **{(state, DayEvent.excuse): DayStatus.missed for state in DayStatus},
 }
+COORDINATOR_EVENTS = frozenset({DayEvent.settle, DayEvent.excuse})
 
 
 def move_day(day: InternshipDay, event: DayEvent) -> DayStatus:
