@@ -26,9 +26,9 @@ from messaging.models import ActionToken
 
 class Purpose(enum.StrEnum):
     """What a token lets its holder do. Each has a reply handler (`email_replies.REPLY_HANDLERS`),
-    a link action (`links.LINK_ACTIONS`), or both, unless it is in INTERNAL or RESERVED."""
+    a link action (`links.LINK_ACTIONS`), or both, unless it is in INTERNAL, OWN_PAGES or RESERVED."""
 
-    login = "login"  # reserved: a sign-in link for the coordinator's workspace (not issued yet)
+    login = "login"  # a coordinator or advisor signs in to the workspace (web/sign_in.py)
     attendance_confirm = "attendance.confirm"  # a mentor confirms one internship day (link, reply)
     attendance_digest = "attendance.digest"  # a mentor answers the daily digest of days (reply)
     checkin_location = "checkin.location"  # a student shares where they checked in (link)
@@ -53,7 +53,8 @@ PURPOSES: dict[Purpose, int] = {
 RETIRED_CODES = frozenset({2, 9, 10})
 PURPOSE_NAMES = {code: purpose for purpose, code in PURPOSES.items()}
 INTERNAL = frozenset({Purpose.bounce})  # read by the SMTP server itself, never by a person
-RESERVED = frozenset({Purpose.login})  # kept for a feature still to come
+RESERVED: frozenset[Purpose] = frozenset()  # kept for a feature still to come
+OWN_PAGES = frozenset({Purpose.login})  # read by pages of their own, not /l/: /dashboard/sign-in/<token>
 
 _PAYLOAD = struct.Struct(">B5s5s5sI")  # purpose, token id, object id, recipient id, expiry
 PAYLOAD_CHARS = 32

@@ -9,6 +9,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import create_engine, pool, text
 
 import messaging.models  # noqa: F401  (registers the channel tables)
+import web.models  # noqa: F401  (registers the staff workspace tables)
 import workflow.models  # noqa: F401
 from workflow.base import Base
 

@@ -22,7 +22,7 @@ from messaging.inbound.doors import twilio_webhook
 from relay import metrics
 from relay.dev import outbox as dev_outbox
 from relay.runtime import Runtime
-from web import links, student_pages
+from web import dashboard, links, security, sign_in, staff, student_pages
 
 log = logging.getLogger(__name__)
 Hook = Callable[[], Any]
@@ -48,6 +48,10 @@ def create_app(
     app.include_router(twilio_webhook.router)
     app.include_router(links.router)
     app.include_router(student_pages.router)
+    app.include_router(sign_in.router)
+    app.include_router(dashboard.router)
+    security.install(app)  # /static, and the security headers on every response
+    staff.install(app)  # signed out: to the sign-in page (401 under /api); a write without CSRF: 403
     if runtime.settings.demo:
         app.include_router(dev_outbox.router(runtime))
     registry = metrics.registry(runtime.sessions)

@@ -35,7 +35,8 @@ def test_location_is_kept_only_when_shared_and_compared_with_the_site(runtime: A
     path = link.split("relay.test:8000", 1)[1]
     with servers.web(runtime) as base:
         page = httpx.get(base + path)
-        assert "navigator.geolocation" in page.text and _day(runtime).latitude is None
+        assert '<script src="/static/js/checkin-location.js"' in page.text and _day(runtime).latitude is None
+        assert "navigator.geolocation" in httpx.get(base + "/static/js/checkin-location.js").text
         assert httpx.post(base + path, data={"choice": "", "latitude": "", "longitude": ""}).status_code == 400
         done = httpx.post(base + path, data={"choice": "share", "latitude": "37.7755", "longitude": "-122.4180"})
         assert "Your location was saved" in done.text

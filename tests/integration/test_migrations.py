@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, pool
 
 import messaging.models  # noqa: F401  (registers the channel tables)
+import web.models  # noqa: F401  (registers the staff workspace tables)
 import workflow.models  # noqa: F401
 from workflow.base import Base
 

@@ -38,6 +38,9 @@ DAY = SimpleNamespace(
     unscheduled=False,
     status="confirmed",
 )
+STAFF = SimpleNamespace(
+    name="Casey Rivera", role="coordinator", school_name="Lincoln High School", csrf_token="c" * 64, is_coordinator=True
+)
 LOCATION_URL = "http://relay.test:8000/l/" + "k" * 48
 LONG_FEEDBACK = "She was wonderful with patients and asked great questions about the X-rays. " * 6
 DAY_CONTEXT = {
@@ -159,6 +162,17 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "web/link_expired": {},
     "web/link_invalid": {},
     "web/not_found": {},
+    "web/home": {},
+    "web/staff_sign_in": {"state": "sent", "email": "casey@lincoln.example", "error": None},
+    "web/staff_sign_in_link": {"person": SimpleNamespace(name="Casey Rivera", role="coordinator")},
+    "web/staff_sign_in_link_bad": {"why": "expired", "email": ""},
+    "web/staff_forbidden": {},
+    "web/dashboard": {"staff": STAFF, "here": "today"},
+    "email/sign_in": {
+        "sign_in_url": "http://relay.test:8000/dashboard/sign-in/" + "k" * 48,
+        "minutes": 15,
+        "role": "coordinator",
+    },
     "web/error": {},
     "email/message_failed": {
         "channel": "email",

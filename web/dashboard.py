@@ -1,0 +1,33 @@
+"""The coordinator's and advisor's workspace (`/dashboard`), behind sign-in, and `/`, which leads
+staff to it. Each page takes its `Staff` from `web.staff` (`SignedIn` to read, `SignedInWithCsrf`
+to change anything) and renders a template that extends `web/_staff.html`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from fastapi.responses import HTMLResponse
+
+from messaging import rendering
+from web.staff import SignedIn, Staff
+
+router = APIRouter(include_in_schema=False)
+
+
+def staff_page(name: str, staff: Staff, here: str, status: int = 200, **values: Any) -> HTMLResponse:
+    """A page of the workspace: `web/<name>.html`, given the staff member (`staff`, with its
+    `csrf_token` for forms) and which nav entry is current (`here`: today, attention)."""
+    school = {"name": staff.school_name, "locale": "en"}
+    html = rendering.render_page(name, {"school": school, "person": None, "staff": staff, "here": here, **values})
+    return HTMLResponse(html, status_code=status)
+
+
+@router.get("/")
+def home() -> Response:
+    return HTMLResponse(rendering.render_page("home", {"school": None, "person": None}))
+
+
+@router.get("/dashboard")
+def today(staff: SignedIn) -> Response:
+    return staff_page("dashboard", staff, "today")
