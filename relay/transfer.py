@@ -62,9 +62,11 @@ def export(runtime: Runtime, kind: str, fmt: str, out: TextIO, *, school: str | 
         json.dump(records, out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
-        writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
+        writer = csv.DictWriter(
+            out, fieldnames=list(fields), lineterminator="\r\n"
+        )  # RFC 4180; a CR in a cell is quoted
         writer.writeheader()
-        writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in records)
+        writer.writerows({k: exports.csv_cell(v) for k, v in r.items()} for r in records)
     return 0
 
 

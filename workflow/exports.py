@@ -1,4 +1,8 @@
-"""Exports: one row per internship day (the fields in docs/ARCHITECTURE.md), times with the school's offset."""
+"""Exports: one row per internship day (the fields in docs/ARCHITECTURE.md), times with the school's offset.
+
+Every CSV cell goes through `csv_cell`: text a student or mentor typed (goals, feedback) must
+never become a live formula in a spreadsheet (OWASP's CSV injection rule).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from workflow.models import InternshipDay, Placement, School
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell: text that a spreadsheet would run as a formula gets a leading `'`;
+    None is empty; numbers are left as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 ATTENDANCE_FIELDS = (
     "student_email",

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from messaging import outbox
 from messaging.models import BouncedAddress, SmsOptOut
-from workflow import alerts
+from workflow import alerts, audit
 from workflow.models import Person
 
 
@@ -76,3 +76,28 @@ def record_permanent_failure(session: Session, failure: PermanentFailure, now: d
             about=failure.about,
         )
         outbox.queue(session, notes, now=now)
+
+
+def clear_bounce(
+    session: Session, address: str, actor: Person | None, now: datetime, *, channel: str = "dashboard"
+) -> bool:
+    """Let mail go to a bounced address again (a coordinator says so, or the address replied),
+    audited. True if it was blocked."""
+    address = address.strip().lower()
+    found = session.get(BouncedAddress, address)
+    if found is None:
+        return False
+    session.delete(found)
+    session.flush()
+    audit.record(
+        session,
+        action="email.bounce_cleared",
+        channel=channel,
+        now=now,
+        actor=actor,
+        object_type="email_address",
+        address=address,
+        previous_status=found.status,
+        bounced_at=found.bounced_at.isoformat(),
+    )
+    return True

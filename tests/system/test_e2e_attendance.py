@@ -178,7 +178,8 @@ def handled(stack: Stack, message_id: str, sender: str) -> tuple[str, str | None
         with stack.runtime.sessions() as session:
             row = session.scalars(
                 select(InboundMessage).where(
-                    InboundMessage.channel == "email", InboundMessage.provider_id == f"{message_id}|{sender.lower()}"
+                    InboundMessage.channel == "email",
+                    InboundMessage.provider_id.startswith(f"{message_id}|{sender.lower()}|", autoescape=True),
                 )
             ).one_or_none()
             return (row.status, row.kind) if row is not None and row.processed_at is not None else None

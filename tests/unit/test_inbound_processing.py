@@ -345,21 +345,16 @@ def _exim_bounce(failed: str, to: str) -> bytes:
     ).encode()
 
 
-@pytest.mark.parametrize("to_bounce_address", [True, False])
-def test_an_x_failed_recipients_bounce_marks_the_address_and_tells_the_coordinator(
-    school_runtime: Any, to_bounce_address: bool
-) -> None:
-    """To the bounce address of the message (its row is marked too), or to Relay's bare address
-    (a server that bounced to the From header): the failed address is kept from further mail."""
+def test_an_x_failed_recipients_bounce_marks_the_address_and_tells_the_coordinator(school_runtime: Any) -> None:
+    """At the message's own return path: the message is marked and its address kept from mail."""
     runtime = school_runtime
     original = _email_to_ruth(runtime)
-    rcpt = addresses.bounce_address(original.id, TEST_KEYS, "relay.test") if to_bounce_address else "relay@relay.test"
+    rcpt = addresses.bounce_address(original.id, TEST_KEYS, "relay.test")
     row = inbound.email(runtime, _exim_bounce("Ruth@Example.org", rcpt), rcpt, mail_from="")
     assert (row.status, row.kind, row.result) == ("processed", "bounce", "bounced: ruth@example.org")
     with runtime.sessions() as session:
         assert session.get(BouncedAddress, "ruth@example.org") is not None
-        marked = session.get_one(OutboundMessage, original.id).status == Status.bounced
-        assert marked is to_bounce_address
+        assert session.get_one(OutboundMessage, original.id).status == Status.bounced
     [alert] = inbound.sent(runtime, "cora@example.org")
     assert alert.subject == "Could not reach Ruth Chen" and "ruth@example.org" in alert.body_text
     assert "550 5.1.1 User unknown" in alert.body_text  # the refusing server's words, from the text
@@ -371,3 +366,15 @@ def test_an_x_failed_recipients_bounce_marks_the_address_and_tells_the_coordinat
             session, [Notification(template="email/reply_unmatched", to=ruth, context={"subject": "y"})]
         )
     assert blocked.status == Status.failed and "bounced" in (blocked.last_error or "")
+
+
+def test_a_bounce_to_the_bare_address_is_stored_and_ignored(school_runtime: Any) -> None:
+    """Anyone can write to the bare address: a bounce there proves nothing and changes nothing."""
+    runtime = school_runtime
+    original = _email_to_ruth(runtime)
+    row = inbound.email(runtime, _exim_bounce("Ruth@Example.org", "relay@relay.test"), "relay@relay.test", "")
+    assert (row.status, row.kind) == ("ignored", "bounce_unverified")
+    with runtime.sessions() as session:
+        assert session.get(BouncedAddress, "ruth@example.org") is None
+        assert session.get_one(OutboundMessage, original.id).status == Status.queued
+    assert inbound.sent(runtime, "cora@example.org") == []

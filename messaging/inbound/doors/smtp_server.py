@@ -17,7 +17,6 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
@@ -27,18 +26,31 @@ from messaging.inbound.doors import store
 log = logging.getLogger(__name__)
 HEADER_SCAN_BYTES = 64 * 1024
 TEMPORARY_FAILURE = "451 4.3.0 Temporary failure, please try again later"
+NOT_UTF8 = "553 5.1.3 That address is not valid UTF-8; please check it and send again"
+# RFC 5321 asks for 1,000 characters a line, but real clients send longer ones and aiosmtpd's
+# answer to them is a permanent "500 Line too long": accept lines up to this (the message size
+# limit still applies).
+MAX_LINE = 1_000_000
 
 
-def provider_id(raw: bytes, mail_from: str) -> str:
-    """Dedupe key: the Message-ID (a retry of the same message has the same one) and the sender,
-    so that a forged Message-ID from someone else cannot hide a real reply."""
+class RelaySMTP(SMTP):
+    line_length_limit = MAX_LINE
+
+
+def provider_id(raw: bytes, mail_from: str, recipient: str = "") -> str:
+    """Dedupe key: the Message-ID (a retry of the same message has the same one), the sender, so
+    that a forged Message-ID from someone else cannot hide a real reply, and the recipient, so
+    that the same message to another of our addresses (now or in a later transaction) is its own
+    input, acted on too."""
     try:
         headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:HEADER_SCAN_BYTES], headersonly=True)
         message_id = str(headers.get("Message-ID", "")).strip()
     except Exception:
         message_id = ""
-    key = message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
-    combined = f"{key}|{mail_from.strip().lower()}"
+    key = store.clean(message_id) or "sha256:" + hashlib.sha256(raw).hexdigest()
+    combined = f"{key}|{store.clean(mail_from).strip().lower()}"
+    if recipient:
+        combined += f"|{store.clean(recipient).strip().lower()}"
     return combined if len(combined) <= 250 else "sha256:" + hashlib.sha256(combined.encode()).hexdigest()
 
 
@@ -64,6 +76,8 @@ class RelayHandler:
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
     ) -> str:
+        if address != store.clean(address):  # undecodable bytes or a NUL: never echo them back
+            return NOT_UTF8
         try:
             if not self.accepts(address):
                 return f"550 5.1.1 <{address}>: no such recipient here"
@@ -80,24 +94,37 @@ class RelayHandler:
                 raw = raw.encode("utf-8", "surrogateescape")
             assert isinstance(raw, bytes)
             mail_from = envelope.mail_from or ""
-            payload: dict[str, Any] = {
-                "rcpt_tos": list(envelope.rcpt_tos),
-                "mail_from": mail_from,
-                "peer": str(session.peer[0]) if isinstance(session.peer, tuple) else str(session.peer),
-                "helo": session.host_name,
-            }
-            row_id, _ = await self.batcher.store(
-                channel="email",
-                provider_id=provider_id(raw, mail_from),
-                sender=mail_from or "<>",
-                recipient=envelope.rcpt_tos[0] if envelope.rcpt_tos else None,
-                raw=raw,
-                payload=payload,
+            peer = str(session.peer[0]) if isinstance(session.peer, tuple) else str(session.peer)
+            stored = await asyncio.gather(
+                *(
+                    self.batcher.store(
+                        channel="email",
+                        provider_id=provider_id(raw, mail_from, group[0]),
+                        sender=mail_from or "<>",
+                        recipient=group[0],
+                        raw=raw,
+                        payload={"rcpt_tos": group, "mail_from": mail_from, "peer": peer, "helo": session.host_name},
+                    )
+                    for group in self.recipient_groups(list(envelope.rcpt_tos))
+                )
             )
         except Exception:
             log.exception("could not store an inbound email; asked the sender to retry")
             return TEMPORARY_FAILURE
-        return f"250 2.0.0 OK queued as {row_id}"
+        return f"250 2.0.0 OK queued as {','.join(str(row_id) for row_id, _ in stored)}"
+
+    def recipient_groups(self, rcpt_tos: list[str]) -> list[list[str]]:
+        """One stored input per token address (each reply+ or bounce+ token is acted on); the bare
+        addresses ride with the first of them, or make one input of their own if there is none."""
+        tokened = [a for a in dict.fromkeys(rcpt_tos) if self._has_token(a)]
+        bare = [a for a in dict.fromkeys(rcpt_tos) if a not in tokened]
+        if not tokened:
+            return [bare or [""]]
+        return [[tokened[0], *bare], *([a] for a in tokened[1:])]
+
+    def _has_token(self, address: str) -> bool:
+        recipient = addresses.read_recipient(address, self.domain, self.bare_locals)
+        return recipient is not None and recipient.token is not None
 
 
 def tls_context(cert: Path | None, key: Path | None) -> ssl.SSLContext | None:
@@ -121,7 +148,7 @@ async def start(
     loop = asyncio.get_running_loop()
 
     def factory() -> SMTP:
-        return SMTP(
+        return RelaySMTP(
             handler,
             data_size_limit=max_bytes,
             enable_SMTPUTF8=True,

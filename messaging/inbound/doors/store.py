@@ -29,17 +29,41 @@ MAX_BATCH = 200
 HAND_OFF_CHUNK = 50
 
 
+def clean(text: str) -> str:
+    """Text every database can hold: bytes that were not UTF-8 (kept by aiosmtpd or Starlette as
+    lone surrogates) become U+FFFD, and so do NUL characters (Postgres refuses them in text and
+    JSON). The exact input is kept in `raw` (email) or beside the cleaned value."""
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        data = text.encode("utf-8", "replace")
+    return data.decode("utf-8", "replace").replace("\x00", "\ufffd")
+
+
+def _clean_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {clean(str(k)): _clean_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_json(v) for v in value]
+    return value
+
+
 def _values(
     *, channel: str, provider_id: str, sender: str, recipient: str | None, raw: bytes | None, payload: dict[str, Any]
 ) -> dict[str, Any]:
     now = utcnow()
+    cleaned = _clean_json(payload)
+    if cleaned != payload:  # keep what arrived, escaped, for whoever looks into it
+        cleaned["_unclean"] = repr(payload)[:4000]
     return {
         "channel": channel,
-        "provider_id": provider_id[:250],
-        "sender": sender[:320],
-        "recipient": recipient[:320] if recipient else None,
+        "provider_id": clean(provider_id)[:250],
+        "sender": clean(sender)[:320],
+        "recipient": clean(recipient)[:320] if recipient else None,
         "raw": raw,
-        "payload": payload,
+        "payload": cleaned,
         "status": InboundStatus.received.value,
         "attempts": 0,
         "received_at": now,
@@ -145,13 +169,29 @@ class Batcher:
                 try:
                     results = await run_in_threadpool(_write, [row for row, _ in batch])
                 except Exception as exc:
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(exc)
+                    if len(batch) == 1:
+                        if not batch[0][1].done():
+                            batch[0][1].set_exception(exc)
+                        continue
+                    # One bad row must not fail its neighbours: each one alone, so only it fails.
+                    log.warning("a batch of %s inbound rows failed; storing them one by one", len(batch))
+                    await self._one_by_one(batch)
                     continue
                 for (_, future), result in zip(batch, results, strict=True):
                     if not future.done():
                         future.set_result(result)
+
+    @staticmethod
+    async def _one_by_one(batch: list[tuple[dict[str, Any], asyncio.Future[tuple[int, bool]]]]) -> None:
+        for row, future in batch:
+            try:
+                [result] = await run_in_threadpool(_write, [row])
+            except Exception as exc:
+                if not future.done():
+                    future.set_exception(exc)
+            else:
+                if not future.done():
+                    future.set_result(result)
 
 
 def _write(rows: list[dict[str, Any]]) -> list[tuple[int, bool]]:

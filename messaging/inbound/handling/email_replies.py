@@ -75,6 +75,7 @@ def handle(session: Session, row: InboundMessage, now: datetime) -> Outcome:
         return _expired(session, sender, person, mail, now)
     if not person.email or sender != person.email.strip().lower():
         return _wrong_sender(session, sender, person, mail, now)
+    bounces.clear_after_reply(session, person, now)  # a reply to our token: the address takes mail
     handler = REPLY_HANDLERS.get(claims.purpose)
     if handler is None:
         return Outcome(InboundStatus.ignored, OutcomeKind.no_handler, f"replies to {claims.purpose} are not read")

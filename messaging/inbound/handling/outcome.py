@@ -19,7 +19,8 @@ class OutcomeKind(enum.StrEnum):
     unknown_number = "unknown_number"  # an SMS from a number of no one we know: help sent (once an hour)
     not_understood = "not_understood"  # an SMS that is no keyword and answers nothing: help sent (once an hour)
     bounce = "bounce"  # a permanent bounce: the message is marked, the address blocked, coordinators told
-    bounce_delayed = "bounce_delayed"  # a report that delivery is only delayed: nothing to do
+    bounce_delayed = "bounce_delayed"  # delivery only delayed, or a soft bounce not yet repeated: noted on the message
+    bounce_unverified = "bounce_unverified"  # looks like a bounce, not at a message's own return path: ignored
     loop = "loop"  # our own message came back, or too many hops
     auto_reply = "auto_reply"  # an out-of-office or other automatic answer
     no_recipient = "no_recipient"  # a reply whose token names no person

@@ -2,7 +2,11 @@
 
 Block elements and <br> become line breaks; text inside <blockquote> is prefixed with "> " per
 level, as a plain-text client would quote it; <style>, <script> and <head> are dropped. Built on
-the standard library's tokenizer (linear time, no regular expressions over the whole input).
+the standard library's tokenizer. That tokenizer is quadratic on markup that never closes
+(CVE-2025-6069: every `<a `, `</`, `<!--` or `<?` without its end rescans the rest of the input),
+so `_defuse` first makes every construct closed, in one linear pass: a `<` whose `>` comes after
+the next `<` is written as `&lt;` (it is text to any browser too), complete comments and `<!...>`
+/ `<?...>` declarations are dropped (they carry no text), and an unclosed comment opener is text.
 Hostile input stays bounded: at most `MAX_HTML_CHARS` are read, at most `MAX_QUOTE_PREFIX` quote
 levels are written per line, and the text stops growing at `MAX_TEXT_CHARS`.
 """
@@ -115,10 +119,48 @@ class _TextBuilder(HTMLParser):
         return "\n".join(out).strip("\n")
 
 
+def _defuse(html: str) -> str:
+    """The same document with every `<` either opening a construct closed before the next `<`,
+    or written as `&lt;`; comments and declarations dropped. Linear: each search resumes where
+    the last one stopped."""
+    out: list[str] = []
+    pos = 0
+    next_gt = -1  # the first ">" at or after the current "<" (cached: searched once per stretch)
+    comments_end = True  # False once a "-->" search failed: none follows
+    while True:
+        lt = html.find("<", pos)
+        if lt < 0:
+            out.append(html[pos:])
+            return "".join(out)
+        out.append(html[pos:lt])
+        if html.startswith("<!--", lt):
+            end = html.find("-->", lt + 4) if comments_end else -1
+            if end >= 0:
+                pos = end + 3
+                continue
+            comments_end = False
+            out.append("&lt;")
+            pos = lt + 1
+            continue
+        if next_gt < lt:
+            next_gt = html.find(">", lt)
+            if next_gt < 0:
+                next_gt = len(html)
+        following = html.find("<", lt + 1, next_gt)
+        if next_gt == len(html) or following >= 0:
+            out.append("&lt;")  # never closed before the next tag: text
+            pos = lt + 1
+        elif html.startswith(("<!", "<?"), lt):
+            pos = next_gt + 1  # a declaration or processing instruction: no text
+        else:
+            out.append(html[lt : next_gt + 1])
+            pos = next_gt + 1
+
+
 def html_to_text(html: str) -> str:
     builder = _TextBuilder()
     try:
-        builder.feed(html[:MAX_HTML_CHARS])
+        builder.feed(_defuse(html[:MAX_HTML_CHARS]))
         builder.close()
     except Exception:  # the tokenizer is lenient; this is a last resort
         return " ".join(html[:MAX_HTML_CHARS].split())
