@@ -230,6 +230,17 @@ class ActionToken(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)  # e.g. the days a digest lists, in order
 
 
+class ShortLink(Base):
+    """A short path for a link in a text, `/t/<code>`: the signed token it stands for, expiring
+    with it (`messaging.short_links`). Emails carry the full token link."""
+
+    __tablename__ = "short_links"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    token: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column()
+
+
 class SmsOptOut(Base):
     """A phone number that texted STOP (or a carrier said so); nothing is sent to it."""
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from messaging import actors, addresses, context, quiet_hours, rendering, tokens
+from messaging import actors, addresses, context, quiet_hours, rendering, short_links, tokens
 from messaging.models import BouncedAddress, OutboundEvent, OutboundMessage, SmsOptOut, Status, move
 from workflow.base import utcnow
 from workflow.models import Person, School
@@ -97,7 +97,12 @@ def _build(session: Session, note: Notification, now: datetime, batch: _Batch) -
     values["links"] = {}
     for name, link in note.links.items():
         token = _issue(session, link, person, now)
-        values[name] = values["links"][name] = link_url(token, cfg.public_base_url)
+        if note.channel == "sms":  # a text's link is short, so that it fits one segment
+            expires_at = (now + link.ttl).replace(microsecond=0)
+            url = short_links.shorten(session, token, expires_at=expires_at, base_url=cfg.public_base_url)
+        else:
+            url = link_url(token, cfg.public_base_url)
+        values[name] = values["links"][name] = url
     row = OutboundMessage(
         channel=note.channel,
         kind=note.kind.value,
@@ -172,7 +177,7 @@ def _fill_sms(
     row: OutboundMessage, note: Notification, name: str, values: dict[str, Any], school: School | None, zone: ZoneInfo
 ) -> None:
     cfg = context.current().config
-    rendered = rendering.render_sms(name, values, fit=note.fit)
+    rendered = rendering.render_sms(name, values, fit=note.fit, limit=note.segments)
     row.body_text = rendered.text
     row.segments = rendered.segments
     row.from_address = (school.sms_number if school else None) or cfg.sms_from

@@ -54,9 +54,16 @@ def environment() -> Environment:
     env.filters["local_time"] = _local_time
     env.filters["local_date"] = _local_date
     env.filters["hours"] = _hours
+    env.filters["sentence"] = _sentence
     env.filters["clock"] = _clock
     env.filters["plural"] = _plural
     return env
+
+
+def _sentence(value: Any) -> str:
+    """Someone's words as a sentence: ending in a full stop unless they end in one already."""
+    text = str(value).strip()
+    return text if not text or text[-1] in ".!?…\"')" else text + "."
 
 
 def _hours(value: Any) -> str:
@@ -124,24 +131,27 @@ def _sms_text(name: str, context: dict[str, Any]) -> str:
     return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
 
 
-def render_sms(name: str, context: dict[str, Any], *, fit: str | None = None) -> RenderedSms:
-    """Render an SMS; if it would take more than two segments and `fit` names a text value of the
-    context (a mentor's feedback, say), that value is shortened until it fits."""
+def render_sms(
+    name: str, context: dict[str, Any], *, fit: str | None = None, limit: int = segments.MAX_SEGMENTS
+) -> RenderedSms:
+    """Render an SMS; if it would take more than `limit` segments (two, or one for an answer to
+    the student's own text) and `fit` names a text value of the context (a mentor's feedback, a
+    site's name), that value is shortened until it fits."""
     text = _sms_text(name, context)
     counted = segments.count(text)
     value = context.get(fit) if fit else None
-    if counted.segments > segments.MAX_SEGMENTS and fit and isinstance(value, str):
+    if counted.segments > limit and fit and isinstance(value, str):
         low, high = 0, len(value)
         while low < high:  # the longest prefix that still fits
             middle = (low + high + 1) // 2
             trial = _sms_text(name, {**context, fit: value[:middle].rstrip() + "..."})
-            if segments.count(trial).segments <= segments.MAX_SEGMENTS:
+            if segments.count(trial).segments <= limit:
                 low = middle
             else:
                 high = middle - 1
         text = _sms_text(name, {**context, fit: value[:low].rstrip() + "..." if low else ""})
         counted = segments.count(text)
-    if counted.segments > segments.MAX_SEGMENTS:
+    if counted.segments > max(limit, segments.MAX_SEGMENTS):
         raise TemplateTooLong(
             f"sms/{name} rendered to {counted.segments} segments ({counted.encoding}, "
             f"{counted.units} units); the limit is {segments.MAX_SEGMENTS}"

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from messaging import context, outbox, rendering, tokens
+from messaging import context, outbox, rendering, short_links, tokens
 from messaging.inbound.handling.actions import attendance, placements
 from messaging.inbound.handling.incoming import LinkAction
 from messaging.models import ActionToken
@@ -121,6 +121,20 @@ def _act(token: str, form: dict[str, str]) -> Response:
             secure=context.current().config.public_base_url.startswith("https"),
         )
     return response
+
+
+def _short(code: str) -> Response:
+    with context.current().sessions() as session:
+        token = short_links.token_for(session, code, utcnow())
+    if token is None:
+        return _page("link_invalid", 404)
+    return RedirectResponse(outbox.link_url(token, ""), status_code=303)
+
+
+@router.api_route("/t/{code}", methods=["GET", "HEAD"], include_in_schema=False)
+async def short(code: str) -> Response:
+    """A text's short link: on to the signed link it stands for (which only shows; POST acts)."""
+    return await run_in_threadpool(_short, code)
 
 
 @router.api_route("/l/{token}", methods=["GET", "HEAD"], include_in_schema=False)

@@ -44,7 +44,8 @@ class Notification:
     kind: Category = Category.message
     school_id: int | None = None
     thread: str | None = None  # emails with the same thread key are threaded together
-    fit: str | None = None  # SMS: the context text to shorten if the message would not fit two segments
+    fit: str | None = None  # SMS: the context text to shorten if the message would not fit `segments`
+    segments: int = 2  # SMS: at most this many; an answer to the student's own text takes one
 
     @property
     def channel(self) -> str:

@@ -26,7 +26,7 @@ from relay.dev import mail as dev_mail
 from relay.jobs import _domain_runner
 from relay.processes import start_worker
 from relay.runtime import Runtime
-from tests.support import builders, servers, services
+from tests.support import builders, inbound, servers, services
 from tests.support.processes import relay, relay_env, web_up
 from tests.support.waiting import wait_until
 from web import student_session
@@ -133,13 +133,12 @@ def sent(town: Town, to: str, template: str, count: int = 1) -> OutboundMessage:
 def open_pages(town: Town, phone: str, word: str = "FIND", count: int = 1) -> httpx.Client:
     """Text FIND (or READY), open the texted link, press the button: a browser with the session."""
     text(town, phone, word)
-    link = re.search(r"http://relay\.test:8000(/l/\w+)", sent(town, phone, "sms/student_link", count).body_text)
-    assert link
+    path = inbound.signed_path(town.base, sent(town, phone, "sms/student_link", count).body_text)
     client = httpx.Client(base_url=town.base)
-    page = client.get(link.group(1))
+    page = client.get(path)
     assert page.status_code == 200 and "Open my page" in page.text
-    assert client.post(link.group(1), data={}).status_code == 400, "a blind submit opens nothing"
-    opened = client.post(link.group(1), data={"choice": "open"})
+    assert client.post(path, data={}).status_code == 400, "a blind submit opens nothing"
+    opened = client.post(path, data={"choice": "open"})
     assert opened.status_code == 303 and student_cookie.COOKIE in client.cookies
     return client
 
@@ -173,10 +172,9 @@ def test_find_with_spaces_and_symbols_opens_that_very_search(town: Town) -> None
     """The search rides in the link's query string, encoded: spaces, "&" and "#" (which SMS
     keeps) arrive as typed instead of cutting the search short."""
     text(town, "+15555550100", "FIND nursing & dental #2")
-    link = re.search(r"http://relay\.test:8000(/l/\w+)", sent(town, "+15555550100", "sms/student_link").body_text)
-    assert link
+    path = inbound.signed_path(town.base, sent(town, "+15555550100", "sms/student_link").body_text)
     with httpx.Client(base_url=town.base) as browser:
-        opened = browser.post(link.group(1), data={"choice": "open"})
+        opened = browser.post(path, data={"choice": "open"})
         assert opened.status_code == 303 and opened.headers["location"] == "/s/?q=nursing+dental+%232"
         page = browser.get(opened.headers["location"])
     assert page.status_code == 200 and 'name="q" value="nursing dental #2"' in page.text
@@ -267,7 +265,7 @@ def test_the_advisor_denies_with_a_reason_and_the_student_is_told(town: Town) ->
     _, decide = _approved_and_ready(town)
     reply(town, decide, "alan@example.org", "Deny - please pick days that don't clash with chemistry")
     told = sent(town, "+15555550100", "sms/start_denied")
-    assert 'They said: "please pick days that don\'t clash with chemistry"' in told.body_text
+    assert 'They said: "please pick days that don\'t clash with chemistry."' in told.body_text
     assert status_of(town, "maya@example.org") == ["pursuing"], "the student may ask again"
 
 
@@ -459,7 +457,7 @@ def test_the_advisor_decides_a_start_by_link(town: Town, choice: str) -> None:
     else:
         outcome, status = "Maya's start is denied; they will see your reason.", "pursuing"
         told = sent(town, "+15555550100", "sms/start_denied")
-        assert 'They said: "Tuesdays clash with chemistry"' in told.body_text
+        assert 'They said: "Tuesdays clash with chemistry."' in told.body_text
     assert done.status_code == 200 and outcome in page_text(done)
     assert status_of(town, "maya@example.org") == [status]
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import re
 
+import httpx
 from sqlalchemy import select
 
 from messaging.inbound.doors import store
@@ -58,3 +60,15 @@ def sent(runtime: Runtime, to: str) -> list[OutboundMessage]:
                 select(OutboundMessage).where(OutboundMessage.to_address == to).order_by(OutboundMessage.id)
             )
         )
+
+
+SHORT_LINK = re.compile(r"https?://[^\s/]+(/t/\w+)")
+
+
+def signed_path(base: str, text: str) -> str:
+    """The `/l/<token>` path a text's short link `/t/<code>` leads to, asked of the web app at `base`."""
+    found = SHORT_LINK.search(text)
+    assert found, f"no short link in {text!r}"
+    answer = httpx.get(base + found.group(1), follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    return str(answer.headers["location"])

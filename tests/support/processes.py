@@ -87,9 +87,27 @@ def web_up(base: str) -> bool:
         return False
 
 
+LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
+
+
+def faked_clock(env: dict[str, str], shift_seconds: float) -> dict[str, str]:
+    """`env` for a process whose wall clock runs `shift_seconds` ahead (Debian's libfaketime);
+    monotonic clocks stay real so that timeouts and sleeps behave."""
+    return {
+        **env,
+        "LD_PRELOAD": str(LIBFAKETIME),
+        "FAKETIME": f"{shift_seconds:+.0f}s",
+        "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        "FAKETIME_NO_CACHE": "1",
+    }
+
+
 @contextmanager
-def demo(folder: Path) -> Iterator[tuple[str, RelayProcess]]:
-    """`relay demo` on free ports with its database in `folder`, no quiet hours; yields its base URL."""
+def demo(
+    folder: Path, *, quiet_hours: str | None = "00:00-00:00", clock_shift: float | None = None, **settings: Any
+) -> Iterator[tuple[str, RelayProcess]]:
+    """`relay demo` on free ports with its database in `folder` (by default no quiet hours; a
+    clock shifted by `clock_shift` seconds if given); yields its base URL."""
     port = services.free_port()
     base = f"http://127.0.0.1:{port}"
     env = relay_env(
@@ -97,8 +115,11 @@ def demo(folder: Path) -> Iterator[tuple[str, RelayProcess]]:
         http_bind=f"127.0.0.1:{port}",
         smtp_bind=f"127.0.0.1:{services.free_port()}",
         public_base_url=base,
-        quiet_hours="00:00-00:00",
+        quiet_hours=quiet_hours,
+        **settings,
     )
+    if clock_shift is not None:
+        env = faked_clock(env, clock_shift)
     with relay(["demo"], env, folder / "demo.log") as proc:
         wait_until(lambda: web_up(base), timeout=40, what="relay demo")
         yield base, proc

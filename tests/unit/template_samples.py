@@ -42,6 +42,7 @@ STAFF = SimpleNamespace(
     name="Casey Rivera", role="coordinator", school_name="Lincoln High School", csrf_token="c" * 64, is_coordinator=True
 )
 LOCATION_URL = "http://relay.test:8000/l/" + "k" * 48
+SHORT_URL = "https://relay.lincoln-high.org/t/Xk3p9Q2m"  # texts carry short links (messaging.short_links)
 LONG_FEEDBACK = "She was wonderful with patients and asked great questions about the X-rays. " * 6
 DAY_CONTEXT = {
     "day": DAY,
@@ -143,6 +144,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "web/link_share_location": {"site": SITE_NAME},
     "web/link_decide_request": {
         "request": REQUEST,
+        "reason": "",
         "start": False,
         "others": [REQUEST],
         "why": "This request is denied, so it can't be approved.",
@@ -191,15 +193,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "sms/checkin_ack": {
         "at": NOW,
         "site": SITE_NAME,
-        "unscheduled": True,
-        "location_url": LOCATION_URL,
+        "location_url": SHORT_URL,
         "mentor": MENTOR,
         "student": STUDENT,
     },
     "sms/checkin_already": {"at": NOW, "checked_out": NOW, "site": SITE_NAME},
     "sms/checkin_which": {"options": [(1, SITE_NAME), (2, "Lincoln Park Veterinary Hospital and Animal Shelter")]},
     "sms/no_placement": {},
-    "sms/goals_ack": {"site": SITE_NAME},
+    "sms/goals_ack": {"site": SITE_NAME, "unscheduled": True},
     "sms/checkout_ack": {"at": NOW, "hours": Decimal("6.05"), "mentor": MENTOR},
     "sms/checkout_already": {"at": NOW, "site": SITE_NAME},
     "sms/checkout_without_checkin": {},

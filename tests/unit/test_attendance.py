@@ -54,8 +54,8 @@ def test_checkin_goals_checkout_and_the_mentor_email(runtime: Any, place: Any) -
     assert inbound.sms(runtime, STUDENT_PHONE, "✅ checkin").kind == "checkin"
     day = _day(runtime)
     assert day.status == DayStatus.open and day.check_in_at is not None and not day.unscheduled
-    assert _texts(runtime)[0].startswith("Checked in at ") and "What are your goals for today?" in _texts(runtime)[0]
-    assert "/l/" in _texts(runtime)[0], "a link to share the location"
+    assert _texts(runtime)[0].startswith("Checked in at ") and "Reply with today's goals" in _texts(runtime)[0]
+    assert "/t/" in _texts(runtime)[0], "a short link to share the location"
 
     assert inbound.sms(runtime, STUDENT_PHONE, "Shadow the X-ray tech and file charts").kind == "text"
     assert _day(runtime).goals == "Shadow the X-ray tech and file charts"
@@ -163,7 +163,9 @@ def test_unscheduled_day_is_allowed_and_flagged(make_runtime: Any, sqlite_url: s
     other_days = " ".join(d for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") if d != f"{today:%a}")
     builders.build(runtime, weekdays=other_days)
     inbound.sms(runtime, STUDENT_PHONE, "checkin")
-    assert _day(runtime).unscheduled and "You're not scheduled today" in _texts(runtime)[-1]
+    assert _day(runtime).unscheduled
+    inbound.sms(runtime, STUDENT_PHONE, "Shadow the X-ray tech")
+    assert "Not on today's schedule: noted for your coordinator." in _texts(runtime)[-1]
 
 
 def test_no_placement_and_checkout_without_checkin(runtime: Any, place: Any) -> None:

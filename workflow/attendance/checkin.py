@@ -84,8 +84,10 @@ def _open_day(
         template="sms/checkin_ack",
         to=student,
         kind=Category.answer,
-        context={"at": now, "unscheduled": unscheduled, **placement_context(placement)},
+        context={"at": now, **placement_context(placement)},
         links={"location_url": Link("checkin.location", "day", day.id, LOCATION_TTL)},
+        fit="site",  # a long site name is shortened: the answer to CHECKIN is one segment
+        segments=1,
     )
     until_end = at_local(today, placement.end_time, student.school.zone) + timedelta(hours=2) - now
     expect = Expectation("goals", (day.id,), max(until_end, timedelta(hours=1)))
@@ -102,7 +104,7 @@ def record_goals(session: Session, student: Person, day_id: int, text: str, now:
         session, action="day.goals", channel="sms", now=now, actor=student, object_type="day", object_id=day.id
     )
     return Result(
-        [student_sms("goals_ack", student, **placement_context(day.placement))],
+        [student_sms("goals_ack", student, unscheduled=day.unscheduled, **placement_context(day.placement))],
         summary=f"goals for day {day.id}",
         happened=Happened.goals_recorded,
     )

@@ -154,7 +154,8 @@ class DecideRequest:
             why = rendering.refusal(refused)
             return LinkResult(outcome=rendering.render_copy(DECIDE_COPY, "refused", {"why": why}))
         said = "blocked" if result.happened is Happened.start_blocked else "approved" if approve else "denied"
-        outcome = rendering.render_copy(DECIDE_COPY, said, {"request": request, "start": self.start})
+        reason = form.get("comment", "").strip()
+        outcome = rendering.render_copy(DECIDE_COPY, said, {"request": request, "start": self.start, "reason": reason})
         return LinkResult(outcome=outcome, notifications=result.notifications)
 
 

@@ -1,0 +1,37 @@
+"""The demo school: at any hour of the machine's clock it is midday there, and the README's
+examples work in it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from relay.dev import demo
+from workflow.models import Person
+from workflow.requests.queries import visible_opportunities
+
+
+def test_the_demo_school_is_at_midday_whatever_the_hour() -> None:
+    start = datetime(2026, 3, 8, 0, 0, tzinfo=UTC)
+    for minutes in range(0, 24 * 60, 10):
+        now = start + timedelta(minutes=minutes)
+        zone = demo.midday_zone(now)
+        assert now.astimezone(ZoneInfo(zone)).hour == demo.MIDDAY, (now, zone)
+        assert demo.describe_zone(zone).startswith("UTC")
+
+
+def test_the_readme_find_examples_find_something_in_the_demo(sqlite_url: str, make_runtime: Any) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    examples = re.findall(r"`FIND ([^`]+)`", readme)
+    assert "nursing" in examples
+    runtime = make_runtime(database_url=sqlite_url)
+    demo.seed(runtime)
+    with runtime.sessions() as session:
+        maya = session.scalars(select(Person).where(Person.email == "maya@students.demo-high.example")).one()
+        for words in examples:
+            assert visible_opportunities(session, maya, words=words), f"FIND {words} finds nothing in the demo"

@@ -1,0 +1,86 @@
+"""An answer to a student's own text (check-in, goals, check-out) takes one SMS segment, with
+the longest realistic values: a 40-character site, an 11-letter first name, a long mentor's
+name, the latest times, a school's own domain in the short link. And texts carry short links."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from messaging import rendering, segments, short_links
+from relay.app import create_app
+from tests.support import builders, inbound
+from tests.unit.template_samples import COMMON, SAMPLES
+
+LONG_SITE = "St. Mary's Children's Hospital Radiology"  # 40 characters
+SHORT_URL = "https://relay.lincoln-high.org/t/" + "X" * short_links.LENGTH
+LATE = datetime(2026, 3, 10, 18, 55, tzinfo=UTC)  # 11:55am in Los Angeles: the longest time
+LONGEST: dict[str, Any] = {
+    "person": SimpleNamespace(
+        **{**vars(COMMON["person"]), "first_name": "Maximiliano", "name": "Maximiliano Rodriguez"}
+    ),
+    "site": LONG_SITE,
+    "mentor": SimpleNamespace(name="Dr. Alexandra Montgomery-Okafor", first_name="Alexandra"),
+    "at": LATE,
+    "checked_out": LATE,
+    "hours": Decimal("10.25"),
+    "location_url": SHORT_URL,
+    "options": [(1, LONG_SITE), (2, "Bayview Robotics and Automation Lab")],
+}
+ANSWERS = [
+    ("checkin_ack", {}, "site"),
+    ("checkin_already", {"checked_out": None}, None),
+    ("checkin_already", {}, None),
+    ("checkin_which", {}, None),
+    ("goals_ack", {"unscheduled": False}, None),
+    ("goals_ack", {"unscheduled": True}, None),
+    ("checkout_ack", {}, None),
+    ("checkout_already", {}, None),
+    ("checkout_without_checkin", {}, None),
+]
+
+
+@pytest.mark.parametrize(("name", "extra", "fit"), ANSWERS)
+def test_an_answer_to_the_students_own_text_is_one_segment(name: str, extra: dict[str, Any], fit: str | None) -> None:
+    context = {**COMMON, **SAMPLES[f"sms/{name}"], **LONGEST, **extra}
+    rendered = rendering.render_sms(name, context, fit=fit, limit=1)
+    assert rendered.segments == 1, f"sms/{name} takes {rendered.segments} segments: {rendered.text!r}"
+    if fit:
+        assert "Riverside" in rendering.render_sms(name, {**context, "site": "Riverside Clinic"}, limit=1).text
+
+
+def test_checkin_answer_shortens_only_an_unrealistically_long_site() -> None:
+    context = {**COMMON, **SAMPLES["sms/checkin_ack"], **LONGEST, "site": "A" * 120}
+    rendered = rendering.render_sms("checkin_ack", context, fit="site", limit=1)
+    assert rendered.segments == 1 and "AAA..." in rendered.text and rendered.text.endswith(SHORT_URL)
+
+
+def test_short_codes_are_unguessable_and_typeable() -> None:
+    assert len(short_links.ALPHABET) == len(set(short_links.ALPHABET)) == 56
+    assert not set("0O1Il") & set(short_links.ALPHABET)
+    codes = {short_links.new_code() for _ in range(2000)}
+    assert len(codes) == 2000 and all(re.fullmatch(f"[{short_links.ALPHABET}]{{8}}", c) for c in codes)
+
+
+def test_a_text_carries_a_short_link_that_leads_to_the_signed_link(make_runtime: Any, sqlite_url: str) -> None:
+    runtime = make_runtime(database_url=sqlite_url, quiet_hours="00:00-00:00")
+    builders.build(runtime)
+    inbound.sms(runtime, builders.STUDENT_PHONE, "checkin")
+    [text] = [m.body_text for m in inbound.sent(runtime, builders.STUDENT_PHONE) if m.template == "sms/checkin_ack"]
+    assert segments.count(text).segments == 1, text
+    match = re.search(r"(https?://\S+)/t/(\S+)$", text)
+    assert match, text
+    code = match.group(2)
+    with TestClient(create_app(runtime)) as client:
+        found = client.get(f"/t/{code}", follow_redirects=False)
+        assert found.status_code == 303 and found.headers["location"].startswith("/l/")
+        assert client.get(found.headers["location"]).status_code == 200
+        assert client.get("/t/XXXXXXXX").status_code == 404
+    with runtime.sessions() as session:
+        assert short_links.token_for(session, code, datetime.now(UTC) + timedelta(days=400)) is None, "expires"
