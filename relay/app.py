@@ -22,7 +22,7 @@ from messaging.inbound.doors import twilio_webhook
 from relay import metrics
 from relay.dev import outbox as dev_outbox
 from relay.runtime import Runtime
-from web import dashboard, links, security, sign_in, staff, student_pages
+from web import attention, dashboard, links, security, sign_in, staff, student_pages, today
 
 log = logging.getLogger(__name__)
 Hook = Callable[[], Any]
@@ -50,6 +50,8 @@ def create_app(
     app.include_router(student_pages.router)
     app.include_router(sign_in.router)
     app.include_router(dashboard.router)
+    app.include_router(today.router)
+    app.include_router(attention.router)
     security.install(app)  # /static, and the security headers on every response
     staff.install(app)  # signed out: to the sign-in page (401 under /api); a write without CSRF: 403
     if runtime.settings.demo:

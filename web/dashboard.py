@@ -1,6 +1,7 @@
 """The coordinator's and advisor's workspace (`/dashboard`), behind sign-in, and `/`, which leads
-staff to it. Each page takes its `Staff` from `web.staff` (`SignedIn` to read, `SignedInWithCsrf`
-to change anything) and renders a template that extends `web/_staff.html`."""
+staff to it. Its pages live in their own modules (Today in web/today.py, Needs attention in
+web/attention.py); each takes its `Staff` from `web.staff` (`SignedIn` to read, `SignedInWithCsrf`
+to change anything) and renders with `staff_page`, a template that extends `web/_staff.html`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
 
 from messaging import rendering
-from web.staff import SignedIn, Staff
+from web.staff import Staff
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,8 +27,3 @@ def staff_page(name: str, staff: Staff, here: str, status: int = 200, **values: 
 @router.get("/")
 def home() -> Response:
     return HTMLResponse(rendering.render_page("home", {"school": None, "person": None}))
-
-
-@router.get("/dashboard")
-def today(staff: SignedIn) -> Response:
-    return staff_page("dashboard", staff, "today")

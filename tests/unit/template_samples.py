@@ -11,6 +11,8 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.unit.dashboard_samples import DASHBOARD_SAMPLES
+
 ZONE = ZoneInfo("America/Los_Angeles")
 NOW = datetime(2026, 3, 10, 22, 15, tzinfo=UTC)
 SCHOOL = SimpleNamespace(name="Lincoln High School", locale="en", timezone="America/Los_Angeles", zone=ZONE)
@@ -169,7 +171,6 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "web/staff_sign_in_link": {"person": SimpleNamespace(name="Casey Rivera", role="coordinator")},
     "web/staff_sign_in_link_bad": {"why": "expired", "email": ""},
     "web/staff_forbidden": {},
-    "web/dashboard": {"staff": STAFF, "here": "today"},
     "email/sign_in": {
         "sign_in_url": "http://relay.test:8000/dashboard/sign-in/" + "k" * 48,
         "minutes": 15,
@@ -255,3 +256,4 @@ SAMPLES: dict[str, dict[str, Any]] = {
         ],
     },
 }
+SAMPLES.update(DASHBOARD_SAMPLES)  # Today and Needs attention
