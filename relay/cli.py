@@ -103,11 +103,23 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     from relay import migrate
 
     if args.action == "upgrade":
+        where = migrate.redact(settings.database_url)
+        before = migrate.current(settings.database_url)
         migrate.upgrade(settings.database_url)
-        print(f"database is up to date ({migrate.redact(settings.database_url)})")
+        after = migrate.current(settings.database_url)
+        if before == after:
+            print(f"database already at the latest revision, {after}: nothing to do ({where})")
+        else:
+            print(f"database upgraded from revision {before or 'none (empty)'} to {after} ({where})")
     else:
         print(migrate.current(settings.database_url) or "empty (run `relay db upgrade`)")
     return 0
+
+
+def caller_path(name: str) -> Path:
+    """A file name given on the command line, read from the folder the command was typed in:
+    `./dev` changes to Relay's folder first and says where it was in RELAY_CALLER_DIR."""
+    return Path(os.environ.get("RELAY_CALLER_DIR") or ".") / name
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
@@ -115,7 +127,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 
     runtime = _runtime(settings)
     try:
-        return transfer.import_file(runtime, args.kind, Path(args.file))
+        return transfer.import_file(runtime, args.kind, caller_path(args.file))
     finally:
         runtime.close()
 

@@ -1,12 +1,10 @@
 """Security headers on every response, and `/static`, the only place pages load scripts and styles from.
 
 The content security policy allows our own origin only: no inline script or style, no other site,
-no framing, forms posted only to us. Two older families of pages still carry inline styles or
-scripts and get a looser policy until they are moved into static/ (`LEGACY_INLINE`): the student's
-pages (`/s/`: an inline <style> and style attributes) and the demo's dev outbox (`/dev/`: inline
-style, script and onclick). Token pages (`/l/...`, the staff sign-in link) send no Referer at all,
-so a token never leaks; the others send it to our own origin only. Signed-in and token pages are
-never cached.
+no framing, forms posted only to us. The demo's dev outbox (`/dev/`: inline style, script and
+onclick) still gets a looser policy until it is moved into static/ (`LEGACY_INLINE`). Token pages
+(`/l/...`, the staff sign-in link) send no Referer at all, so a token never leaks; the others send
+it to our own origin only. Signed-in and token pages are never cached.
 """
 
 from __future__ import annotations
@@ -24,7 +22,6 @@ STRICT = (
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 LEGACY_INLINE = {
-    "/s/": STRICT.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
     "/dev/": STRICT.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
         "style-src 'self'", "style-src 'self' 'unsafe-inline'"
     ),

@@ -38,6 +38,7 @@ STATUS_WORDS = {
     "withdrawn": "Withdrawn",
 }
 Action = Callable[[Session, Person, dict[str, str], datetime], tuple[str, Result]]
+START_FIELDS = ("days", "start_time", "end_time", "start_date", "end_date")  # kept when the form comes back
 
 
 def _student(session: Session, cookie: str | None) -> Person | None:
@@ -88,11 +89,20 @@ def _find(q: str, field: str) -> Callable[[Session, Person], dict[str, Any]]:
     return build
 
 
-def _requests(session: Session, student: Person) -> dict[str, Any]:
-    return {"requests": requests.requests_of(session, student), "weekdays": ("Mon", "Tue", "Wed", "Thu", "Fri")}
+def _requests(kept: dict[str, str]) -> Callable[[Session, Person], dict[str, Any]]:
+    def build(session: Session, student: Person) -> dict[str, Any]:
+        return {
+            "requests": requests.requests_of(session, student),
+            "weekdays": ("Mon", "Tue", "Wed", "Thu", "Fri"),
+            "kept": kept,
+        }
+
+    return build
 
 
-def _act(cookie: str | None, form: dict[str, str], action: Action, back: str) -> Response:
+def _act(cookie: str | None, form: dict[str, str], action: Action, back: str, keep: tuple[str, ...] = ()) -> Response:
+    """Apply `action`; back to `back` with what happened. When it was refused, the fields named in
+    `keep` go back too, so the form shows what the student entered."""
     now = utcnow()
     if not cookie or not student_session.form_token_ok(cookie, form.get("csrf", "")):
         return _signed_out()
@@ -107,8 +117,11 @@ def _act(cookie: str | None, form: dict[str, str], action: Action, back: str) ->
         except ScheduleTextError as problem:
             note, result = str(problem), Result(happened=Happened.unreadable)
         outbox.queue(session, result.notifications, now=now)
+    query = {"note": note}
+    if result.happened in (Happened.refused, Happened.unreadable):
+        query |= {key: form[key][:200] for key in keep if form.get(key)}
     separator = "&" if "?" in back else "?"
-    return RedirectResponse(f"{back}{separator}{urlencode({'note': note})}", status_code=303)
+    return RedirectResponse(f"{back}{separator}{urlencode(query)}", status_code=303)
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -130,9 +143,10 @@ async def find_page(request: Request, q: str = "", field: str = "", note: str = 
 
 @router.get("/requests")
 async def requests_page(request: Request, note: str = "") -> Response:
-    return await run_in_threadpool(
-        _view, "s_requests", request.cookies.get(student_cookie.COOKIE), _requests, note[:300]
-    )
+    """`again` and the start form's fields, when a start came back: the form shows them again."""
+    kept = {key: request.query_params.get(key, "")[:200] for key in ("again", *START_FIELDS)}
+    cookie = request.cookies.get(student_cookie.COOKIE)
+    return await run_in_threadpool(_view, "s_requests", cookie, _requests(kept), note[:300])
 
 
 @router.get("/suggest")
@@ -200,6 +214,8 @@ def _mine(session: Session, student: Person, request_id: int) -> InternshipReque
 def _start(request_id: int) -> Action:
     def act(session: Session, student: Person, form: dict[str, str], now: datetime) -> tuple[str, Result]:
         request = _mine(session, student, request_id)
+        if not form.get("days", "").strip():
+            return rendering.render_copy("form_errors", "no_days", {}), Result(happened=Happened.unreadable)
         result = requests.request_start(
             session,
             request,
@@ -224,9 +240,9 @@ def _withdraw(request_id: int) -> Action:
     return act
 
 
-async def _post(request: Request, action: Action, back: str) -> Response:
+async def _post(request: Request, action: Action, back: str, keep: tuple[str, ...] = ()) -> Response:
     form = await _form(request)
-    return await run_in_threadpool(_act, request.cookies.get(student_cookie.COOKIE), form, action, back)
+    return await run_in_threadpool(_act, request.cookies.get(student_cookie.COOKIE), form, action, back, keep)
 
 
 @router.post("/favourite/{opportunity_id}")
@@ -256,7 +272,7 @@ async def suggest(request: Request) -> Response:
 
 @router.post("/start/{request_id}")
 async def start(request_id: int, request: Request) -> Response:
-    return await _post(request, _start(request_id), "/s/requests")
+    return await _post(request, _start(request_id), "/s/requests", ("again", *START_FIELDS))
 
 
 @router.post("/withdraw/{request_id}")

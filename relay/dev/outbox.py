@@ -22,7 +22,8 @@ from starlette.concurrency import run_in_threadpool
 from twilio.request_validator import RequestValidator
 
 from messaging import context, rendering
-from messaging.models import OutboundMessage
+from messaging.inbound.reading.sms_keywords import OPT_IN_WORDS, OPT_OUT_WORDS
+from messaging.models import InboundMessage, OutboundMessage
 from relay.dev import mail as dev_mail
 from relay.dev.demo import DEMO_SCHOOL
 from relay.runtime import Runtime
@@ -102,7 +103,16 @@ def _page(runtime: Runtime, fragment: bool, phone: str) -> str:
             )
         )
         messages = list(session.scalars(select(OutboundMessage).order_by(OutboundMessage.id.desc()).limit(SHOWN)))
+        texts = list(
+            session.scalars(
+                select(InboundMessage)
+                .where(InboundMessage.channel == "sms")
+                .order_by(InboundMessage.id.desc())
+                .limit(SHOWN)
+            )
+        )
         names = {p.id: p.name for p in session.scalars(select(Person))}
+        by_phone = {p.phone: p.name for p in students}
         days: list[InternshipDay] = []
         if school is not None:
             today = utcnow().astimezone(school.zone).date()
@@ -121,16 +131,48 @@ def _page(runtime: Runtime, fragment: bool, phone: str) -> str:
             "days": days,
             "names": names,
             "phone": phone,
-            "messages": [_view(m, names) for m in messages],
+            "messages": _interleaved([_view(m, names) for m in messages], [_text_view(t, by_phone) for t in texts]),
             "zone": school.zone if school else None,
+            "zone_name": _zone_name(school),
         }
         return rendering.render_page("_dev_live" if fragment else "dev_outbox", values)
+
+
+def _interleaved(sent: list[dict[str, Any]], received: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Relay's messages and the students' own texts, newest first, as one conversation."""
+    return sorted(sent + received, key=lambda m: m["created_at"], reverse=True)[:SHOWN]
+
+
+def _zone_name(school: School | None) -> str:
+    """The school's time zone as written beside a time: its abbreviation now ("PDT", "+14")."""
+    return (datetime.now(school.zone).tzname() or school.timezone) if school is not None else "UTC"
+
+
+def _text_view(text: InboundMessage, by_phone: dict[str | None, str]) -> dict[str, Any]:
+    """A student's own text. STOP and START (and their synonyms) are answered by the carrier, not
+    by Relay, so the page says so instead of leaving the reader waiting for an answer."""
+    body = str((text.payload or {}).get("Body", ""))
+    word = body.strip().lower()
+    return {
+        "id": f"in-{text.id}",
+        "channel": "sms",
+        "direction": "in",
+        "status": text.status,
+        "from": text.sender,
+        "from_name": by_phone.get(text.sender),
+        "body": body,
+        "template": "inbound",
+        "created_at": text.received_at,
+        "carrier_word": word.upper() if word in OPT_OUT_WORDS | OPT_IN_WORDS else None,
+        "opt_out": word in OPT_OUT_WORDS,
+    }
 
 
 def _view(message: OutboundMessage, names: dict[int, str]) -> dict[str, Any]:
     return {
         "id": message.id,
         "channel": message.channel,
+        "direction": "out",
         "status": message.status,
         "subject": message.subject,
         "to": message.to_address,

@@ -293,7 +293,7 @@ def test_security_headers_on_every_page(client: TestClient, world: Any) -> None:
         assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp, path
         assert answer.headers["X-Content-Type-Options"] == "nosniff"
         assert answer.headers["Referrer-Policy"] in ("same-origin", "no-referrer")
-    for path in ("/", "/dashboard", "/dashboard/sign-in", "/no-such-page", "/l/x"):
+    for path in ("/", "/dashboard", "/dashboard/sign-in", "/no-such-page", "/l/x", "/s/"):
         assert "unsafe-inline" not in client.get(path).headers["Content-Security-Policy"], path
     assert client.get("/dashboard").headers["Cache-Control"] == "no-store"
     not_found = client.get("/no-such-page", headers={"Accept": "text/html"})

@@ -41,7 +41,7 @@ def test_db_upgrade_on_sqlite_and_postgres(tmp_path: Path) -> None:
         "revision" in _cli(["worker"], tmp_path, database_url=sqlite_url, redis_url="redis://127.0.0.1:6379/0").stderr
     )
     result = _cli(["db", "upgrade"], tmp_path, database_url=sqlite_url)
-    assert result.returncode == 0 and "up to date" in result.stdout, result.stderr
+    assert result.returncode == 0 and "database upgraded from revision none (empty) to" in result.stdout, result.stderr
     assert _cli(["db", "current"], tmp_path, database_url=sqlite_url).stdout.strip() == migrate.head()
 
     name = services.create_database()

@@ -269,7 +269,8 @@ def test_bulk_decisions_go_through_the_state_machine_and_its_messages(session: S
     result = decide_requests(session, world.coordinator, [first.id, second.id], True, "Strong applications", NOW)
     assert result.happened == Happened.requests_decided
     assert (first.status, second.status) == (State.pursuing, State.pursuing)
-    assert sorted(n.template for n in result.notifications) == ["sms/request_approved"] * 2
+    templates = sorted(n.template for n in result.notifications)
+    assert templates == ["email/mentor_student_coming"] * 2 + ["sms/request_approved"] * 2, "each mentor hears too"
     entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "request.approved")).all()
     assert [(e.channel, e.detail["reason"]) for e in entries] == [("dashboard", "Strong applications")] * 2
 

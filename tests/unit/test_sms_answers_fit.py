@@ -84,3 +84,10 @@ def test_a_text_carries_a_short_link_that_leads_to_the_signed_link(make_runtime:
         assert client.get("/t/XXXXXXXX").status_code == 404
     with runtime.sessions() as session:
         assert short_links.token_for(session, code, datetime.now(UTC) + timedelta(days=400)) is None, "expires"
+
+
+@pytest.mark.parametrize("name", ["request_waiting", "start_approved"])
+def test_the_texts_about_a_request_in_line_or_a_start_approved_are_one_segment(name: str) -> None:
+    context = {**COMMON, **SAMPLES[f"sms/{name}"], **LONGEST, "place": 12}
+    rendered = rendering.render_sms(name, context, limit=1)
+    assert rendered.segments == 1, f"sms/{name} takes {rendered.segments} segments: {rendered.text!r}"

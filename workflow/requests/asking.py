@@ -13,7 +13,7 @@ from workflow.errors import Refused
 from workflow.models import InternshipRequest, Opportunity, Person, Role
 from workflow.notifications import Category, Happened, Link, Notification, Result
 from workflow.people import coordinators
-from workflow.requests.queries import can_see, count_requests, has_room, places_taken, who_else
+from workflow.requests.queries import can_see, has_room, place_in_line, places_taken, who_else
 from workflow.requests.states import OPEN, Event, State, hold, lock_site, move
 
 DECIDE_TTL = timedelta(days=21)
@@ -64,7 +64,7 @@ def _decide_email(session: Session, request: InternshipRequest) -> list[Notifica
         request,
         "email/request_decide",
         others=who_else(session, request),
-        taken=places_taken(session, request.opportunity),
+        taken=places_taken(session, request.opportunity, besides=request),
     )
 
 
@@ -112,14 +112,8 @@ def request_opportunity(session: Session, student: Person, opportunity_id: int, 
             summary=f"request {request.id} sent to the coordinator",
             happened=Happened.request_sent,
         )
-    ahead = count_requests(
-        session,
-        InternshipRequest.opportunity_id == opportunity.id,
-        InternshipRequest.status == State.waiting,
-        InternshipRequest.requested_at < now,
-    )
     return Result(
-        [to_student(request, "request_waiting", ahead=ahead)],
+        [to_student(request, "request_waiting", place=place_in_line(session, request))],
         summary=f"request {request.id} waits",
         happened=Happened.request_waiting,
     )
@@ -164,11 +158,30 @@ def decide_request(
     if approve:
         request.pursue_until = now + timedelta(days=request.school.pursuit_days)
         mentor = request.opportunity.mentor
-        note = to_student(request, "request_approved", mentor=mentor, until=request.pursue_until)
-        return Result([note], summary=f"request {request.id} approved", happened=Happened.request_approved)
+        notes = [to_student(request, "request_approved", mentor=mentor, until=request.pursue_until)]
+        notes += _to_mentor_student_coming(request)
+        return Result(notes, summary=f"request {request.id} approved", happened=Happened.request_approved)
     notes = [to_student(request, "request_denied", reason=reason)]
     notes += offer_next(session, request.opportunity, now)
     return Result(notes, summary=f"request {request.id} denied", happened=Happened.request_denied)
+
+
+def _to_mentor_student_coming(request: InternshipRequest) -> list[Notification]:
+    """The student now has the mentor's contact details: the mentor hears it from Relay first, with
+    who may get in touch, by when, and what happens next (the welcome comes when the start does)."""
+    mentor = request.opportunity.mentor
+    if not mentor.active:
+        return []
+    context = {"request": request, "opportunity": request.opportunity, "student": request.student}
+    return [
+        Notification(
+            template="email/mentor_student_coming",
+            to=mentor,
+            school_id=request.school_id,
+            context={**context, "until": request.pursue_until},
+            thread=f"request-{request.id}-mentor",
+        )
+    ]
 
 
 def offer_next(session: Session, opportunity: Opportunity, now: datetime) -> list[Notification]:

@@ -50,11 +50,30 @@ def count_requests(session: Session, *conditions: ColumnElement[bool]) -> int:
     return int(session.scalar(select(func.count()).select_from(InternshipRequest).where(*conditions)) or 0)
 
 
-def places_taken(session: Session, opportunity: Opportunity) -> int:
+def places_taken(session: Session, opportunity: Opportunity, *, besides: InternshipRequest | None = None) -> int:
+    """Requests holding a place of `opportunity`; `besides` (the one being decided) not counted."""
     return count_requests(
         session,
         InternshipRequest.opportunity_id == opportunity.id,
         InternshipRequest.status.in_([s.value for s in HOLDING_A_PLACE]),
+        InternshipRequest.id != (besides.id if besides is not None else -1),
+    )
+
+
+def place_in_line(session: Session, request: InternshipRequest) -> int:
+    """A waiting request's place in its site's line (1 is next): the order in which freed places
+    are offered (`offer_next`), by when each was asked."""
+    return 1 + count_requests(
+        session,
+        InternshipRequest.opportunity_id.in_(
+            select(Opportunity.id).where(Opportunity.site_id == request.opportunity.site_id)
+        ),
+        InternshipRequest.status == State.waiting,
+        InternshipRequest.id != request.id,
+        or_(
+            InternshipRequest.requested_at < request.requested_at,
+            (InternshipRequest.requested_at == request.requested_at) & (InternshipRequest.id < request.id),
+        ),
     )
 
 

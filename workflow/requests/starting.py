@@ -187,6 +187,7 @@ def decide_start(
             Notification(
                 template="email/start_approved", to=request.student, school_id=request.school_id, context=context
             ),
+            to_student(request, "start_approved"),  # the page promised a text when the advisor answers
             Notification(template="email/mentor_welcome", to=mentor, school_id=request.school_id, context=context),
         ]
         notes += to_coordinators(session, request, "email/placement_started", mentor=mentor)
