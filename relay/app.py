@@ -9,7 +9,8 @@ from typing import Any
 
 import redis
 from fastapi import FastAPI, Response
-from fastapi.exception_handlers import http_exception_handler
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
@@ -58,6 +59,7 @@ def create_app(
         app.include_router(dev_outbox.router(runtime))
     registry = metrics.registry(runtime.sessions)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Exception, _server_error)
 
     @app.get("/healthz", include_in_schema=False)
@@ -90,11 +92,22 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return await http_exception_handler(request, exc)
 
 
+async def _invalid_request(request: Request, exc: Exception) -> Response:
+    """A path that fails validation (an id that is not a number, or out of range: `web.paths.Id`)
+    names nothing: 404, as for any unknown address. Other invalid input keeps FastAPI's 422."""
+    assert isinstance(exc, RequestValidationError)
+    if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+        return await _http_error(request, HTTPException(status_code=404))
+    return await request_validation_exception_handler(request, exc)
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
-    """The last resort (Starlette logs the exception): a plain apology, never a traceback."""
+    """The last resort (Starlette logs the exception): a plain apology, never a traceback. It is
+    answered outside the middleware, so it carries the security headers itself."""
+    headers = security.headers_for(request.url.path)
     if _wants_page(request):
-        return HTMLResponse(rendering.render_page("error", {"school": None}), status_code=500)
-    return JSONResponse({"detail": "internal error"}, status_code=500)
+        return HTMLResponse(rendering.render_page("error", {"school": None}), status_code=500, headers=headers)
+    return JSONResponse({"detail": "internal error"}, status_code=500, headers=headers)
 
 
 def _readiness(runtime: Runtime) -> dict[str, str]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from messaging import context, outbox, rendering, short_links, tokens
+from messaging.inbound.doors.store import clean
 from messaging.inbound.handling.actions import attendance, placements
 from messaging.inbound.handling.incoming import LinkAction
 from messaging.models import ActionToken
@@ -101,6 +102,12 @@ def _act(token: str, form: dict[str, str]) -> Response:
                 error=rendering.render_copy("form_errors", "no_choice", {}),
                 **view.extra,
             )
+        problem = getattr(found.action, "form_problem", None)
+        error = problem(form) if problem else None
+        if error:  # before the link is used: it stays usable for another try
+            return _page(
+                view.template, 400, school=found.school, person=found.person, view=view, error=error, **view.extra
+            )
         reusable = getattr(found.action, "reusable", False)
         if not reusable and not tokens.use(session, found.row, via="link", outcome="(in progress)", now=now):
             return _page("link_used", school=found.school, outcome=found.row.outcome, used_at=found.row.used_at)
@@ -145,5 +152,5 @@ async def show(token: str) -> Response:
 @router.post("/l/{token}", include_in_schema=False)
 async def act(token: str, request: Request) -> Response:
     form = await request.form()
-    values = {key: str(value)[:MAX_COMMENT_CHARS] for key, value in form.multi_items()}
+    values = {key: clean(str(value)[:MAX_COMMENT_CHARS]) for key, value in form.multi_items()}
     return await run_in_threadpool(_act, token, values)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from messaging import context, outbox, rendering, tokens
+from messaging.inbound.doors.store import clean
 from messaging.tokens import Purpose
 from web import staff_session
 from web.models import SignInRequest
@@ -126,7 +127,7 @@ def sign_in_page(signed_out: str = "") -> Response:
 @router.post(SIGN_IN_PATH)
 async def ask_for_link(request: Request) -> Response:
     form = await request.form()
-    email = str(form.get("email", "")).strip()[:MAX_EMAIL_CHARS]
+    email = clean(str(form.get("email", ""))).strip()[:MAX_EMAIL_CHARS]
     if "@" not in email:
         return _page("staff_sign_in", 400, state="ask", email=email, error="no_address")
     client = _client(request)

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from messaging import context, outbox, rendering, student_cookie
+from messaging.inbound.doors.store import clean
 from web import student_session
+from web.paths import Id
 from workflow import browsing, requests
 from workflow.base import utcnow
 from workflow.errors import Refused
@@ -128,7 +130,8 @@ async def _form(request: Request) -> dict[str, str]:
     form = await request.form()
     values: dict[str, str] = {}
     for key, value in form.multi_items():
-        values[key] = f"{values[key]} {value}" if key in values else str(value)[:2000]
+        text = clean(str(value)[:2000])  # no NUL: Postgres cannot hold it
+        values[key] = f"{values[key]} {text}" if key in values else text
     return values
 
 
@@ -138,7 +141,7 @@ async def _form(request: Request) -> dict[str, str]:
 @router.get("/")
 async def find_page(request: Request, q: str = "", field: str = "", note: str = "") -> Response:
     cookie = request.cookies.get(student_cookie.COOKIE)
-    return await run_in_threadpool(_view, "s_find", cookie, _find(q[:200], field[:100]), note[:300])
+    return await run_in_threadpool(_view, "s_find", cookie, _find(clean(q[:200]), clean(field[:100])), note[:300])
 
 
 @router.get("/requests")
@@ -246,12 +249,12 @@ async def _post(request: Request, action: Action, back: str, keep: tuple[str, ..
 
 
 @router.post("/favourite/{opportunity_id}")
-async def favourite(opportunity_id: int, request: Request) -> Response:
+async def favourite(opportunity_id: Id, request: Request) -> Response:
     return await _post(request, _favourite(opportunity_id), "/s/")
 
 
 @router.post("/request/{opportunity_id}")
-async def ask(opportunity_id: int, request: Request) -> Response:
+async def ask(opportunity_id: Id, request: Request) -> Response:
     return await _post(request, _request(opportunity_id), "/s/")
 
 
@@ -271,10 +274,10 @@ async def suggest(request: Request) -> Response:
 
 
 @router.post("/start/{request_id}")
-async def start(request_id: int, request: Request) -> Response:
+async def start(request_id: Id, request: Request) -> Response:
     return await _post(request, _start(request_id), "/s/requests", ("again", *START_FIELDS))
 
 
 @router.post("/withdraw/{request_id}")
-async def withdraw(request_id: int, request: Request) -> Response:
+async def withdraw(request_id: Id, request: Request) -> Response:
     return await _post(request, _withdraw(request_id), "/s/requests")

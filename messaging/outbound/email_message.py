@@ -70,8 +70,9 @@ def build(row: Outgoing) -> bytes:
             f"--{boundary}{CRLF}{_part(row.body_html, 'html')}"
             f"--{boundary}--{CRLF}"
         )
-        return (CRLF.join(headers) + CRLF + CRLF + body).encode("ascii")
-    return (CRLF.join(headers) + CRLF + _part(row.body_text, "plain")).encode("ascii")
+        return (CRLF.join(headers) + CRLF + CRLF + body).encode("utf-8")
+    # ASCII but for a non-ASCII address in To, which is sent only under SMTPUTF8 (RFC 6532)
+    return (CRLF.join(headers) + CRLF + _part(row.body_text, "plain")).encode("utf-8")
 
 
 def envelope_sender(row: Outgoing) -> str:

@@ -41,3 +41,35 @@ def test_location_is_kept_only_when_shared_and_compared_with_the_site(runtime: A
         assert "Your location was saved" in done.text
     day = _day(runtime)
     assert day.location_consented_at is not None and day.distance_m is not None and 100 < day.distance_m < 200
+
+
+def test_a_location_post_without_valid_coordinates_keeps_the_link_usable(runtime: Any, place: Any) -> None:
+    """Missing, `nan`, `inf` or out-of-range coordinates: the page says so (400), nothing is saved,
+    and the link still works; a good location afterwards is saved, once."""
+    inbound.sms(runtime, STUDENT_PHONE, "checkin")
+    with servers.web(runtime) as base:
+        path = inbound.signed_path(base, _texts(runtime)[0])
+        for latitude, longitude, words in [
+            ("", "", "Your browser didn't send a location"),
+            ("37.7", None, "Your browser didn't send a location"),
+            ("nan", "nan", "Your browser didn't send a location"),
+            ("NaN", "-122.4", "Your browser didn't send a location"),
+            ("inf", "-inf", "Your browser didn't send a location"),
+            ("1e400", "0", "Your browser didn't send a location"),
+            ("91", "0", "That location didn't look right"),
+            ("0", "-180.5", "That location didn't look right"),
+        ]:
+            form = {"choice": "share", "latitude": latitude}
+            if longitude is not None:
+                form["longitude"] = longitude
+            answer = httpx.post(base + path, data=form)
+            assert answer.status_code == 400, (latitude, longitude, answer.status_code)
+            assert words in html.unescape(answer.text) and "You can try again" in html.unescape(answer.text)
+            assert _day(runtime).location_consented_at is None
+        assert "Share my location" in httpx.get(base + path).text, "the link is still usable"
+        done = httpx.post(base + path, data={"choice": "share", "latitude": "37.7755", "longitude": "-122.4180"})
+        assert done.status_code == 200 and "Your location was saved" in done.text
+        again = httpx.post(base + path, data={"choice": "share", "latitude": "0", "longitude": "0"})
+        assert "already" in html.unescape(again.text).lower()
+    day = _day(runtime)
+    assert (day.latitude, day.longitude) == (37.7755, -122.4180)

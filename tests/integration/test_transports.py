@@ -333,3 +333,37 @@ def test_twilio_refusing_our_credentials_holds_the_texts(
         row = _held(runtime, caplog, "+15550000888", "Twilio 401", 4)  # past RELAY_MAX_ATTEMPTS
     assert "Twilio 401" in (row.last_error or "") and "RELAY_TWILIO_AUTH_TOKEN" in (row.last_error or "")
     assert not twilio.accepted
+
+
+@pytest.mark.parametrize("offered", [True, False])
+def test_a_non_ascii_address_goes_by_smtputf8_or_fails_once_with_one_alert(
+    make_runtime: Any, sqlite_url: str, offered: bool
+) -> None:
+    """An address the import accepts (josé@example.org) is sent with SMTPUTF8 when the server offers
+    it; when it does not, the message fails permanently on its first attempt and the coordinator
+    is told once, instead of being retried forever."""
+    with SmtpSink(smtputf8=offered) as sink:
+        runtime = make_runtime(database_url=sqlite_url, outbound_smtp_url=sink.url)
+        with runtime.sessions.begin() as session:
+            school = builders.school(session)
+            builders.person(session, school, Role.coordinator, "Cora Coordinator", "cora@example.org")
+            jose = builders.person(session, school, Role.advisor, "José Núñez", "josé@example.org")
+            outbox.queue(session, [_email(jose, "josé")])
+        runtime.extra["workers"] = [start_worker(runtime, threads=2)]
+        if offered:
+            rows = _wait_finished(runtime, ["josé@example.org"])
+            [received] = sink.handler.to("josé@example.org")
+            assert received.message["To"] == "josé@example.org"
+        else:
+            rows = _wait_finished(runtime, ["josé@example.org", "cora@example.org"])
+            time.sleep(0.5)  # a retry, were there one, would be due by now (retry_base_seconds=0.05)
+            rows = _rows(runtime)
+    row = rows["josé@example.org"]
+    if offered:
+        assert (row.status, row.attempts) == (Status.sent, 1)
+        return
+    assert (row.status, row.attempts) == (Status.failed, 1)
+    assert "does not offer SMTPUTF8" in (row.last_error or "")
+    assert sink.handler.to("josé@example.org") == []
+    [alert] = sink.handler.to("cora@example.org")
+    assert alert.message["Subject"] == "Could not reach José Núñez"

@@ -9,11 +9,12 @@ import httpx
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
+from messaging.inbound.handling import processing
 from messaging.models import InboundMessage, OutboundMessage, Status
 from relay.runtime import Runtime
 from tests.support import builders, servers
 from workflow.base import utcnow
-from workflow.models import Role
+from workflow.models import DayStatus, InternshipDay, Role
 
 TOKEN = "test-twilio-auth-token-0123456789"
 PUBLIC = "http://relay.test:8000"  # what Twilio calls; the app sits behind a proxy at another address
@@ -139,3 +140,70 @@ def test_status_callbacks_out_of_order_never_move_a_final_status_back(
     with runtime.sessions() as session:
         stored = session.get(OutboundMessage, message_id)
         assert stored is not None and stored.final_at is not None
+
+
+def test_bodies_larger_than_twilio_sends_are_413_before_parsing(make_runtime: Any, sqlite_url: str) -> None:
+    """An unsigned body of 1 MB, declared or streamed without a length, is answered 413 in plain
+    words and stores nothing; a signed SMS near the limit is still stored; `?m=` out of range is
+    not a 500."""
+    runtime = _runtime(make_runtime, {"database_url": sqlite_url})
+    huge = b"Body=" + b"x" * 1_000_000
+
+    def chunks() -> Any:
+        for start in range(0, len(huge), 65_536):
+            yield huge[start : start + 65_536]
+
+    with servers.web(runtime) as base:
+        for path in ("/sms/inbound", "/sms/status"):
+            declared = httpx.post(
+                base + path,
+                content=huge,
+                headers={"content-type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "x"},
+            )
+            assert declared.status_code == 413, declared.status_code
+            assert declared.text == "Payload too large: this endpoint takes at most 64 KB."
+            streamed = httpx.post(
+                base + path, content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"}
+            )
+            assert streamed.status_code == 413 and "at most 64 KB" in streamed.text
+            assert "content-length" not in streamed.request.headers
+        params = _params(body="y" * 1600)
+        params["Extra"] = "z" * 50_000
+        assert _post(base, "/sms/inbound", params).status_code == 200
+        status = {"MessageSid": "SM" + "b" * 32, "MessageStatus": "delivered"}
+        assert _post(base, "/sms/status?m=99999999999999999999", status).status_code == 204
+    [row] = _inbound(runtime)
+    assert row.payload and row.payload["Body"] == "y" * 1600
+
+
+def test_a_checkin_from_an_opted_out_number_is_recorded_and_nothing_is_texted(
+    make_runtime: Any, sqlite_url: str
+) -> None:
+    """Opting out stops Relay's texts, not the student's attendance: after STOP, CHECKIN opens the
+    day and CHECKOUT asks the mentor, with every text back written blocked, never sent."""
+    runtime = _runtime(make_runtime, {"database_url": sqlite_url, "quiet_hours": "00:00-00:00"})
+    builders.build(runtime)
+    with servers.web(runtime) as base:
+        for i, body in enumerate(["STOP", "CHECKIN", "CHECKOUT", "WHO"]):
+            assert _post(base, "/sms/inbound", _params(sid=f"SM{i:032d}", body=body)).status_code == 200
+            processing.process_inbound(*[row.id for row in _inbound(runtime)][i:])
+            if body == "CHECKIN":
+                with runtime.sessions() as session:
+                    assert session.scalars(select(InternshipDay)).one().status == DayStatus.open
+    rows = sorted(_inbound(runtime), key=lambda row: row.id)
+    assert [(row.status, row.kind) for row in rows] == [
+        ("processed", "opt_out"),
+        ("processed", "checkin"),
+        ("processed", "checkout"),
+        ("ignored", "opted_out"),
+    ]
+    with runtime.sessions() as session:
+        assert session.scalars(select(InternshipDay)).one().status == DayStatus.pending
+        texts = list(session.scalars(select(OutboundMessage).where(OutboundMessage.channel == "sms")))
+        emails = [
+            m.template for m in session.scalars(select(OutboundMessage).where(OutboundMessage.channel == "email"))
+        ]
+    assert texts and all(
+        m.status == Status.failed and m.last_error == "not sent: the number opted out" for m in texts
+    ), [(m.template, m.status) for m in texts]
+    assert "email/mentor_confirm" in emails

@@ -119,9 +119,10 @@ class SmtpSink:
         tls: ssl.SSLContext | None = None,
         users: dict[str, str] | None = None,
         offer_auth: tuple[str, ...] = ("PLAIN", "LOGIN"),
+        smtputf8: bool = False,
     ) -> None:
         self.handler = SinkHandler(users=dict(users or {}))
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = {"enable_SMTPUTF8": smtputf8}
         if tls is not None:
             options.update(tls_context=tls)
         if users:

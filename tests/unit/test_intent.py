@@ -123,6 +123,13 @@ UNCLEAR = [
     ("Noch nicht", "approval"),
     ("Yes, I think so", "attendance"),
     ("I think she was here", "attendance"),
+    ("N/A", "attendance"),  # not applicable is no answer: its "n" is not "no"
+    ("n/a", "attendance"),
+    ("na", "attendance"),
+    ("NA", "attendance"),
+    ("N/A", "approval"),
+    ("n.a.", "approval"),
+    ("N/A - she was great", "attendance"),
 ]
 
 

@@ -12,8 +12,10 @@ The channels call the public functions re-exported here.
 
 from workflow.requests.asking import decide_request, offer_next, request_opportunity, withdraw
 from workflow.requests.queries import (
+    Pursuers,
     can_see,
     places_taken,
+    pursuers,
     pursuers_of_site,
     pursuing_requests,
     requests_of,
@@ -40,6 +42,7 @@ __all__ = [
     "PURSUING_THE_SITE",
     "TRANSITIONS",
     "Event",
+    "Pursuers",
     "State",
     "blocked_site",
     "can_see",
@@ -50,6 +53,7 @@ __all__ = [
     "move",
     "offer_next",
     "places_taken",
+    "pursuers",
     "pursuers_of_site",
     "pursuing_requests",
     "pursuit_jobs",

@@ -13,7 +13,7 @@ from workflow.errors import Refused
 from workflow.models import InternshipRequest, Opportunity, Person, Role
 from workflow.notifications import Category, Happened, Link, Notification, Result
 from workflow.people import coordinators
-from workflow.requests.queries import can_see, has_room, place_in_line, places_taken, who_else
+from workflow.requests.queries import can_see, has_room, place_in_line, places_taken, pursuers
 from workflow.requests.states import OPEN, Event, State, hold, lock_site, move
 
 DECIDE_TTL = timedelta(days=21)
@@ -63,7 +63,7 @@ def _decide_email(session: Session, request: InternshipRequest) -> list[Notifica
         session,
         request,
         "email/request_decide",
-        others=who_else(session, request),
+        others=pursuers(session, request),
         taken=places_taken(session, request.opportunity, besides=request),
     )
 

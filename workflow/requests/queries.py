@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
@@ -86,7 +87,7 @@ def pursuers_of_site(session: Session, site_id: int) -> int:
 
 
 def who_else(session: Session, request: InternshipRequest) -> list[InternshipRequest]:
-    """Other students pursuing the same site (the coordinator sees them when deciding)."""
+    """Other students pursuing the same site, of every school (for counting: show `pursuers`)."""
     return list(
         session.scalars(
             select(InternshipRequest)
@@ -124,3 +125,18 @@ def requests_of(session: Session, student: Person) -> Sequence[InternshipRequest
         .where(InternshipRequest.student_id == student.id)
         .order_by(InternshipRequest.requested_at.desc())
     ).all()
+
+
+@dataclass(frozen=True)
+class Pursuers:
+    """Who else pursues a request's site, as its school's coordinator may see them: students of the
+    same school by name, those of other schools (a site shared with the region) only as a count."""
+
+    named: list[InternshipRequest]
+    elsewhere: int
+
+
+def pursuers(session: Session, request: InternshipRequest) -> Pursuers:
+    others = who_else(session, request)
+    named = [other for other in others if other.school_id == request.school_id]
+    return Pursuers(named=named, elsewhere=len(others) - len(named))

@@ -49,6 +49,10 @@ class LinkResult:
 
 
 class LinkAction(Protocol):
+    """What a signed link shows and does. An action may also have `form_problem(form) -> str | None`:
+    what is wrong with a submitted form (said on the page, 400), checked before the link is used so
+    that a form the action cannot act on leaves the link usable."""
+
     def describe(self, session: Session, token: ActionToken, person: Person | None, now: datetime) -> LinkView: ...
 
     def act(

@@ -38,6 +38,9 @@ EXPECTATION_HANDLERS: dict[str, ExpectationHandler] = {
     "goals": attendance.goals,
     "which_placement": attendance.which_placement,
 }
+# What an opted-out number may still do: opting out stops our texts, not the student's attendance
+# (the day is opened or closed, the mentor emailed; any text back is written blocked, never sent).
+ATTENDANCE = frozenset({Keyword.checkin, Keyword.checkout})
 # Keywords that leave whatever Relay was waiting for in place.
 ASIDES = frozenset({Keyword.help, Keyword.who})
 ROLE_ORDER = {Role.student: 0, Role.mentor: 1, Role.advisor: 2, Role.coordinator: 3}
@@ -53,7 +56,7 @@ def handle(session: Session, row: InboundMessage, now: datetime) -> Outcome:
     parsed = parse(str(row.payload.get("Body", "")))
     if parsed.keyword in (Keyword.opt_out, Keyword.opt_in):
         return _opt(session, phone, parsed, now)
-    if outbox.opted_out(session, phone):
+    if outbox.opted_out(session, phone) and parsed.keyword not in ATTENDANCE:
         return Outcome(InboundStatus.ignored, OutcomeKind.opted_out, "the number opted out; nothing can be sent back")
     conversation = conversations.load(session, phone, now)
     person = sender(session, phone)

@@ -111,6 +111,15 @@ _NOT_LEADS = re.compile(
 _MIXED = re.compile(r"(?:yes|si|oui|ja|sim)\s*(?:and|or|/|&|y|o|et|ou|und|oder|e)\s*(?:no|non|nein|nao)(?![\w'])")
 
 
+# "N/A", "n.a.": not applicable is no answer, and its "n" must not be read as "no" (a mentor's
+# "N/A" was taken as "she was not there"). Blanked out before reading, same length.
+_NOT_APPLICABLE = re.compile(r"(?<![\w'])n\s?[/.]\s?a\b\.?")
+
+
+def _blank_not_applicable(folded: str) -> str:
+    return _NOT_APPLICABLE.sub(lambda match: "~" * len(match.group()), folded)
+
+
 # Doubt anywhere in what is read: "not sure", "I'll check", "Yes if ... otherwise no".
 _HEDGES = _phrases(
     "not sure|unsure|no idea|don't know|dont know|do not know|dunno|not certain|yes and no|yes or no|"
@@ -354,7 +363,7 @@ def _opening(folded: str, start: int) -> str:
 def classify(text: str, purpose: Purpose) -> Intent:
     """The intent of a reply's new text for an attendance question or an approval request."""
     body = _unquoted(text)
-    folded = _fold(body)
+    folded = _blank_not_applicable(_fold(body))
     if not folded.strip():
         return Intent("unclear", "")
     unclear = Intent("unclear", _feedback(body, _start(folded)))

@@ -146,8 +146,17 @@ class SmtpTransport:
         except (OSError, smtplib.SMTPException) as exc:
             self._drop()
             raise TransientError(f"cannot connect to the SMTP server: {exc}") from exc
+        sender = self.envelope_sender(message)
+        options: list[str] = []
+        if not (message.to_address.isascii() and sender.isascii()):
+            if not conn.has_extn("smtputf8"):  # permanent: retrying cannot make the server offer it
+                raise PermanentError(
+                    f"the address {message.to_address} is not plain ASCII and the mail server does not offer "
+                    "SMTPUTF8, so it cannot be sent there"
+                )
+            options = ["SMTPUTF8"]  # RFC 6531: the address in the envelope and the To header as UTF-8
         try:
-            conn.sendmail(self.envelope_sender(message), [message.to_address], raw)
+            conn.sendmail(sender, [message.to_address], raw, mail_options=options)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             self._reset(conn)

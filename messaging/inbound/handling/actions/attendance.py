@@ -3,6 +3,7 @@ the pages behind signed links. Each turns what arrived into a call to `workflow.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -150,6 +151,15 @@ class ConfirmDay:
         return LinkResult(outcome=outcome, notifications=result.notifications)
 
 
+def _coordinates(form: dict[str, str]) -> tuple[float, float] | None:
+    """The latitude and longitude a form sent, if both are finite numbers."""
+    try:
+        latitude, longitude = float(form.get("latitude", "")), float(form.get("longitude", ""))
+    except ValueError:
+        return None
+    return (latitude, longitude) if math.isfinite(latitude) and math.isfinite(longitude) else None
+
+
 class ShareLocation:
     """The student's optional location at check-in: stored only when they choose to share it."""
 
@@ -163,14 +173,25 @@ class ShareLocation:
             template="checkin_location",
         )
 
+    def form_problem(self, form: dict[str, str]) -> str | None:
+        """No coordinates, or ones no place has (`nan`, `inf`, latitude 91): said on the page, and the
+        link is not used up, so the student can try again."""
+        coordinates = _coordinates(form)
+        if coordinates is None:
+            return rendering.render_copy(LOCATION_COPY, "no_location_retry", {})
+        latitude, longitude = coordinates
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            return rendering.render_copy(LOCATION_COPY, "out_of_range_retry", {})
+        return None
+
     def act(
         self, session: Session, token: ActionToken, person: Person | None, form: dict[str, str], now: datetime
     ) -> LinkResult:
         day = session.get(InternshipDay, token.object_id)
-        try:
-            latitude, longitude = float(form.get("latitude", "")), float(form.get("longitude", ""))
-        except ValueError:
+        coordinates = _coordinates(form)
+        if coordinates is None:
             return LinkResult(outcome=rendering.render_copy(LOCATION_COPY, "no_location", {}))
+        latitude, longitude = coordinates
         if day is None or form.get("choice") != "share":
             return LinkResult(outcome=rendering.render_copy(LOCATION_COPY, "not_shared", {}))
         saved = attendance.record_location(session, day, latitude, longitude, now)

@@ -128,7 +128,7 @@ class DecideRequest:
         copy = {
             "request": request,
             "start": self.start,
-            "others": [] if self.start else requests.who_else(session, request),
+            "others": requests.Pursuers([], 0) if self.start else requests.pursuers(session, request),
         }
         return LinkView(
             title=rendering.render_copy(DECIDE_COPY, "title", copy),
