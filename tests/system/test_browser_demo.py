@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.support import browser, processes
+from tests.support import browser, processes, services
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def shift_to(local: str) -> float:
 @pytest.mark.parametrize("clock", ["02:00", "12:00", "22:30"])
 def test_the_readme_steps_at_any_hour(tmp_path: Path, clock: str) -> None:
     if not processes.LIBFAKETIME.exists():
-        pytest.skip("Debian's faketime is not installed (apt-get install faketime)")
+        services.unavailable("Debian's faketime", "apt-get install faketime; .ci/run installs it")
     shots = browser.artifacts(f"demo-{clock.replace(':', '')}")
     run = processes.demo(tmp_path, quiet_hours=None, clock_shift=shift_to(clock), job_schedules=FAST_JOBS)
     with run as (base, demo):
