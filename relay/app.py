@@ -23,7 +23,19 @@ from messaging.inbound.doors import twilio_webhook
 from relay import metrics
 from relay.dev import outbox as dev_outbox
 from relay.runtime import Runtime
-from web import attention, dashboard, links, security, sign_in, staff, student_pages, today
+from web import (
+    api,
+    api_docs,
+    api_token_pages,
+    attention,
+    dashboard,
+    links,
+    security,
+    sign_in,
+    staff,
+    student_pages,
+    today,
+)
 
 log = logging.getLogger(__name__)
 Hook = Callable[[], Any]
@@ -44,7 +56,8 @@ def create_app(
             if hasattr(result, "__await__"):
                 await result
 
-    app = FastAPI(title="Relay", version="0.1.0", lifespan=lifespan)
+    # /docs is ours (web/api_docs.py): FastAPI's loads Swagger UI from a CDN with an inline script.
+    app = FastAPI(title="Relay", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     app.include_router(twilio_webhook.router)
     app.include_router(links.router)
@@ -53,6 +66,9 @@ def create_app(
     app.include_router(dashboard.router)
     app.include_router(today.router)
     app.include_router(attention.router)
+    app.include_router(api_token_pages.router)
+    app.include_router(api_docs.router)
+    api.install(app)  # /api/v1 (JSON, documented at /docs), its index at /api, its errors as JSON
     security.install(app)  # /static, and the security headers on every response
     staff.install(app)  # signed out: to the sign-in page (401 under /api); a write without CSRF: 403
     if runtime.settings.demo:
@@ -94,10 +110,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _invalid_request(request: Request, exc: Exception) -> Response:
     """A path that fails validation (an id that is not a number, or out of range: `web.paths.Id`)
-    names nothing: 404, as for any unknown address. Other invalid input keeps FastAPI's 422."""
+    names nothing: 404, as for any unknown address. Other invalid input is the API's 400 under
+    /api, else FastAPI's 422."""
     assert isinstance(exc, RequestValidationError)
     if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
         return await _http_error(request, HTTPException(status_code=404))
+    if request.url.path.startswith("/api/"):
+        return await api.invalid_input(request, exc)  # 400 JSON with the problems in words
     return await request_validation_exception_handler(request, exc)
 
 

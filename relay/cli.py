@@ -152,6 +152,16 @@ def cmd_send_link(settings: Settings, args: argparse.Namespace) -> int:
         runtime.close()
 
 
+def cmd_api_token(settings: Settings, args: argparse.Namespace) -> int:
+    from relay import api_token_cli
+
+    runtime = _runtime(settings)
+    try:
+        return api_token_cli.run(runtime, args)
+    finally:
+        runtime.close()
+
+
 def processes_hooks(runtime: Runtime, *, smtp: bool) -> tuple[list[Hook], list[Hook]]:
     """Start-up and shut-down hooks for the async services that share the web app's loop."""
     from relay import services
@@ -190,6 +200,15 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("kind", choices=EXPORT_KINDS)
     e.add_argument("--format", choices=["csv", "json"], default="csv")
     e.add_argument("--school", default=None, help="only this school (by name)")
+    t = sub.add_parser("api-token", help="make, list and revoke a coordinator's API tokens")
+    token = t.add_subparsers(dest="action", metavar="ACTION", required=True)
+    made = token.add_parser("create", help="print a new token for a coordinator (shown once)")
+    listed = token.add_parser("list", help="a coordinator's tokens (never the secrets)")
+    for action in (made, listed):
+        action.add_argument("email", help="the coordinator's email address")
+        action.add_argument("--school", default=None, help="the school's name, if the address is at several")
+    made.add_argument("--label", default="", help="what the token is for, e.g. 'district sync'")
+    token.add_parser("revoke", help="revoke a token by its id (from `list`)").add_argument("id", type=int)
     return p
 
 
@@ -234,6 +253,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "import": cmd_import,
     "export": cmd_export,
     "send-link": cmd_send_link,
+    "api-token": cmd_api_token,
 }
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from starlette.exceptions import HTTPException
 
 from messaging import context, rendering
-from web import staff_session
+from web import api_tokens, staff_session
 from workflow.models import InternshipDay, Person, Role, School
 
 SIGN_IN_PATH = "/dashboard/sign-in"
@@ -49,8 +49,9 @@ class Staff:
     school_id: int
     school_name: str
     timezone: str
-    session_id: str  # the cookie's id (never stored); the CSRF token derives from it
+    session_id: str  # the cookie's id (never stored); the CSRF token derives from it ("" for a token)
     csrf_token: str
+    signed_in_by: str = "session"  # "session" (the cookie; writes need CSRF) or "token" (API bearer)
 
     @property
     def is_coordinator(self) -> bool:
@@ -94,19 +95,61 @@ def staff_of(session: Session, session_id: str | None) -> Staff | None:
     )
 
 
+def staff_of_token(session: Session, token: str) -> Staff | None:
+    """The coordinator behind an API bearer token, or None (unknown, revoked, or no longer staff)."""
+    row = api_tokens.authenticate(session, token, staff_session.now())
+    if row is None:
+        return None
+    person = session.get(Person, row.person_id)
+    if person is None or not person.active or person.role not in STAFF_ROLES or not person.email:
+        return None
+    school = session.get_one(School, row.school_id)
+    if person.school_id != school.id:
+        return None
+    return Staff(
+        person_id=person.id,
+        name=person.name,
+        email=person.email,
+        role=Role(person.role),
+        school_id=school.id,
+        school_name=school.name,
+        timezone=school.timezone,
+        session_id="",
+        csrf_token="",
+        signed_in_by="token",
+    )
+
+
 def signed_in_staff(request: Request) -> Staff:
-    """Dependency: the signed-in staff member, or SignInRequired. (A sync function: FastAPI runs it
-    in its thread pool, like the database work it does.)"""
+    """Dependency: the signed-in staff member, or SignInRequired. Under /api an `Authorization:
+    Bearer` header, when present, is the only credential looked at. (A sync function: FastAPI runs
+    it in its thread pool, like the database work it does.)"""
+    bearer = _bearer(request) if _is_api(request) else None
     with context.current().sessions.begin() as session:
-        staff = staff_of(session, request.cookies.get(staff_session.COOKIE))
+        if bearer is not None:
+            staff = staff_of_token(session, bearer)
+        else:
+            staff = staff_of(session, request.cookies.get(staff_session.COOKIE))
     if staff is None:
-        raise SignInRequired()
+        raise SignInRequired("token" if bearer is not None else "session")
     return staff
+
+
+def _bearer(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer` header ("" if the header is there but malformed)."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 async def staff_with_csrf(request: Request, staff: Annotated[Staff, Depends(signed_in_staff)]) -> Staff:
     """Dependency for every state-changing route: the staff member, once the CSRF token (form field
-    `csrf_token`, or header `X-CSRF-Token` for fetch and htmx) matches their session."""
+    `csrf_token`, or header `X-CSRF-Token` for fetch and htmx) matches their session. A bearer token
+    needs none: a browser never sends one by itself, so no other site can make it."""
+    if staff.signed_in_by == "token":
+        return staff
     token = request.headers.get(CSRF_HEADER)
     if token is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -182,7 +225,9 @@ def _is_api(request: Request) -> bool:
 
 async def _sign_in_required(request: Request, exc: Exception) -> Response:
     if _is_api(request):
-        return JSONResponse({"detail": "sign in required"}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        bad_token = exc.args[:1] == ("token",)
+        detail = rendering.render_copy("api_errors", "bad_token", {}) if bad_token else "sign in required"
+        return JSONResponse({"detail": detail}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
     if request.headers.get("HX-Request"):
         return Response(status_code=401, headers={"HX-Redirect": SIGN_IN_PATH})
     return RedirectResponse(SIGN_IN_PATH, status_code=303)

@@ -43,6 +43,7 @@ DAY = SimpleNamespace(
 STAFF = SimpleNamespace(
     name="Casey Rivera", role="coordinator", school_name="Lincoln High School", csrf_token="c" * 64, is_coordinator=True
 )
+API_TOKEN = SimpleNamespace(id=7, label="District data sync", created_at=NOW, last_used_at=None, revoked_at=None)
 LOCATION_URL = "http://relay.test:8000/l/" + "k" * 48
 SHORT_URL = "https://relay.lincoln-high.org/t/Xk3p9Q2m"  # texts carry short links (messaging.short_links)
 LONG_FEEDBACK = "She was wonderful with patients and asked great questions about the X-rays. " * 6
@@ -168,6 +169,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     "web/student_notes": {"field": "nursing"},
     "web/form_errors": {},
+    "web/api_docs": {"openapi_url": "/openapi.json"},
+    "web/api_tokens": {"staff": STAFF, "here": "api_tokens", "tokens": [API_TOKEN], "created": None, "error": None},
+    "web/api_errors": {"max_days": 366, "problems": "status: Input should be 'confirmed' or 'missed'"},
     "web/link_done": {"outcome": "Thanks: Maya's day is confirmed."},
     "web/link_used": {"outcome": "Confirmed by Dr. Ruth Chen by email.", "used_at": NOW},
     "web/link_expired": {},

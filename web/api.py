@@ -1,0 +1,215 @@
+"""The JSON API, `/api/v1`: Today, the days (as `relay export attendance`, with ids), settling a day,
+the students and their records, and Needs attention. Documented at `/docs`.
+
+Authenticated like the dashboard (`web.staff`): the session cookie, then writes need the CSRF
+token (header `X-CSRF-Token`), or `Authorization: Bearer <token>` (`web.api_tokens`), which needs
+none. Every query is scoped by the signed-in person through `workflow.oversight`: another school's
+id answers 404, exactly like a missing one, and changes nothing. Errors are JSON `{"detail": words,
+"code": ...}` with the words of templates/web/api_errors.txt or refusals.txt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, FastAPI, Query, Request, Response, Security
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPBearer
+from sqlalchemy.orm import Session
+
+from messaging import context, outbox, rendering
+from web import staff_session
+from web.api_models import (
+    AttentionOut,
+    DayOut,
+    ErrorOut,
+    ResolveIn,
+    StudentOut,
+    StudentRecordOut,
+    TodayDay,
+    TodayOut,
+)
+from web.staff import SignedIn, SignedInWithCsrf, Staff
+from workflow.errors import Refused
+from workflow.oversight import Viewer, listing, needs_attention, resolve_day, student_record, today
+
+PREFIX = "/api/v1"
+MAX_DAYS = 366  # one school year and a bit at a time
+STATUS_OF = {"not_found": 404, "coordinator_only": 403, "not_staff": 403}
+ERRORS: dict[int | str, dict[str, Any]] = {  # "4XX" also stands in for FastAPI's 422: ours is a 400
+    400: {"model": ErrorOut, "description": "the request doesn't fit (what is wrong is in `detail`)"},
+    401: {"model": ErrorOut, "description": "no session and no valid bearer token"},
+    404: {"model": ErrorOut, "description": "missing, or not one of your school's"},
+    "4XX": {"model": ErrorOut, "description": "any other refusal, in words (`detail`) and a `code`"},
+}
+bearer = HTTPBearer(auto_error=False, description="an API token from `relay api-token create EMAIL`")
+router = APIRouter(prefix=PREFIX, tags=["v1"], dependencies=[Security(bearer)], responses=ERRORS)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, **values: Any) -> None:
+        super().__init__(code)
+        self.status, self.code, self.values = status, code, values
+
+
+@contextmanager
+def _work(staff: Staff) -> Iterator[tuple[Session, Viewer, ZoneInfo, datetime]]:
+    """One transaction as the signed-in person: the session, their viewer, the school's zone, now.
+    A refusal rolls it back and becomes a JSON error."""
+    try:
+        with context.current().sessions.begin() as session:
+            viewer = Viewer(person_id=staff.person_id, role=staff.role, school_id=staff.school_id)
+            yield session, viewer, ZoneInfo(staff.timezone), staff_session.now()
+    except Refused as refused:
+        raise ApiError(STATUS_OF.get(refused.reason, 400), refused.reason, words=rendering.refusal(refused)) from None
+
+
+def _day(session: Session, viewer: Viewer, zone: ZoneInfo, day_id: int) -> DayOut:
+    row = listing.day_row(session, viewer, day_id)
+    if row is None:
+        raise ApiError(404, "not_found")
+    return DayOut.model_validate(row, context={"zone": zone})
+
+
+@router.get("/today", response_model=TodayOut, summary="Today: every placement today and every check-in")
+def get_today(staff: SignedIn) -> TodayOut:
+    with _work(staff) as (session, viewer, zone, now):
+        board = today(session, viewer, now)
+    lines = [
+        TodayDay.model_validate(
+            {
+                **{name: getattr(line, name) for name in TodayDay.model_fields if hasattr(line, name)},
+                "student_id": line.student.id,
+                "student_email": line.student.email,
+                "mentor_email": line.mentor.email,
+                "scheduled": {"start": line.scheduled_start, "end": line.scheduled_end}
+                if line.scheduled_start and line.scheduled_end
+                else None,
+                "mentor_feedback": line.feedback,
+            },
+            context={"zone": zone},
+        )
+        for line in board.lines
+    ]
+    return TodayOut(date=board.date, days=lines)
+
+
+@router.get("/days", response_model=list[DayOut], summary="Internship days between two dates")
+def get_days(
+    staff: SignedIn,
+    since: Annotated[date, Query(alias="from", description="first date (YYYY-MM-DD), inclusive")],
+    until: Annotated[date, Query(alias="to", description="last date (YYYY-MM-DD), inclusive")],
+    student_email: Annotated[str | None, Query(description="only this student's days")] = None,
+) -> list[DayOut]:
+    if until < since:
+        raise ApiError(400, "dates_backwards")
+    if until - since >= timedelta(days=MAX_DAYS):
+        raise ApiError(400, "range_too_long", max_days=MAX_DAYS)
+    with _work(staff) as (session, viewer, zone, _):
+        rows = listing.days_between(session, viewer, since, until, student_email=student_email)
+    return [DayOut.model_validate(row, context={"zone": zone}) for row in rows]
+
+
+@router.get("/days/{day_id}", response_model=DayOut, summary="One internship day")
+def get_day(staff: SignedIn, day_id: int) -> DayOut:
+    with _work(staff) as (session, viewer, zone, _):
+        return _day(session, viewer, zone, day_id)
+
+
+@router.post(
+    "/days/{day_id}/resolve",
+    response_model=DayOut,
+    summary="Settle a day: confirm it on the mentor's behalf or mark it missed",
+    responses={400: {"model": ErrorOut, "description": "no reason, or times that don't fit the day"}},
+)
+def resolve(staff: SignedInWithCsrf, day_id: int, body: ResolveIn) -> DayOut:
+    """A reason is required. Times not given are kept; a confirmed day needs both. Hours are
+    recounted; the export then shows `confirmed_via: dashboard`; a student disputed on the day
+    is texted."""
+    with _work(staff) as (session, viewer, zone, now):
+        result = resolve_day(
+            session,
+            viewer,
+            day_id,
+            status=body.status,
+            check_in_at=_aware(body.check_in_at, zone),
+            check_out_at=_aware(body.check_out_at, zone),
+            reason=body.reason,
+            now=now,
+        )
+        outbox.queue(session, result.notifications, now=now)
+        return _day(session, viewer, zone, day_id)
+
+
+def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """A time as given, or, without an offset, the school's wall-clock time."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=zone)
+
+
+@router.get("/students", response_model=list[StudentOut], summary="Your students (an advisor: advisees)")
+def get_students(staff: SignedIn) -> list[StudentOut]:
+    with _work(staff) as (session, viewer, _, _):
+        rows = listing.students(session, viewer)
+    return [StudentOut.model_validate(row) for row in rows]
+
+
+@router.get("/students/{student_id}", response_model=StudentRecordOut, summary="A student's record")
+def get_student(staff: SignedIn, student_id: int) -> StudentRecordOut:
+    with _work(staff) as (session, viewer, zone, _):
+        record = student_record(session, viewer, student_id)
+        if record is None:
+            raise ApiError(404, "not_found")
+    return StudentRecordOut.model_validate(record, context={"zone": zone})
+
+
+@router.get("/attention", response_model=AttentionOut, summary="Needs attention: counts and lists")
+def get_attention(staff: SignedIn) -> AttentionOut:
+    with _work(staff) as (session, viewer, zone, now):
+        attention = needs_attention(session, viewer, now)
+    return AttentionOut.model_validate(attention, context={"zone": zone})
+
+
+# -- the index and errors -------------------------------------------------------------------------
+
+index = APIRouter(include_in_schema=False)
+
+
+@index.get("/api")
+@index.get("/api/")
+def api_index() -> dict[str, Any]:
+    """What is here, for someone who opens /api: the version's paths and where they are documented."""
+    return {"versions": {"v1": PREFIX}, "docs": "/docs", "openapi": "/openapi.json"}
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    words = exc.values.pop("words", None) or rendering.render_copy("api_errors", exc.code, exc.values)
+    return JSONResponse({"detail": words, "code": exc.code}, status_code=exc.status)
+
+
+async def invalid_input(request: Request, exc: Exception) -> Response:
+    """Under /api, a request that doesn't fit its shape is a 400 with the problems in words."""
+    assert isinstance(exc, RequestValidationError)
+    if not request.url.path.startswith("/api/"):
+        return await request_validation_exception_handler(request, exc)
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in error['loc'] if p not in ('body', 'query', 'path'))}: {error['msg']}"
+        for error in exc.errors()
+    )
+    words = rendering.render_copy("api_errors", "invalid", {"problems": problems})
+    return JSONResponse({"detail": words, "code": "invalid"}, status_code=400)
+
+
+def install(app: FastAPI) -> None:
+    """Mount the API and its index, and answer its errors as JSON (the composition root calls this)."""
+    app.include_router(router)
+    app.include_router(index)
+    app.add_exception_handler(ApiError, _api_error)
