@@ -29,11 +29,14 @@ from web import (
     api_token_pages,
     attention,
     dashboard,
+    days,
+    decisions,
     links,
     security,
     sign_in,
     staff,
     student_pages,
+    students,
     today,
 )
 
@@ -69,6 +72,8 @@ def create_app(
     app.include_router(api_token_pages.router)
     app.include_router(api_docs.router)
     api.install(app)  # /api/v1 (JSON, documented at /docs), its index at /api, its errors as JSON
+    for fixes in (days.router, decisions.router, students.router):  # fixing the record, deciding
+        app.include_router(fixes)
     security.install(app)  # /static, and the security headers on every response
     staff.install(app)  # signed out: to the sign-in page (401 under /api); a write without CSRF: 403
     if runtime.settings.demo:

@@ -283,3 +283,115 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
 }
 SAMPLES.update(DASHBOARD_SAMPLES)  # Today and Needs attention
+
+# -- fixing the record and deciding (web/days.py, web/decisions.py, web/students.py) ---------------
+from datetime import timedelta  # noqa: E402
+
+from workflow.models import DayStatus  # noqa: E402
+from workflow.oversight.attention import DayItem, Decision, Pursuer  # noqa: E402
+from workflow.oversight.student import Correction, DayLine, PlacementLine, RequestLine, StudentRecord  # noqa: E402
+from workflow.oversight.today import PersonRef  # noqa: E402
+from workflow.requests.states import State  # noqa: E402
+
+_MAYA, _RUTH = PersonRef(5, STUDENT.name, STUDENT.email), PersonRef(6, MENTOR.name, MENTOR.email)
+_CHANGE = Correction(
+    NOW, "coordinator:2 Casey Rivera", "day.resolved", "Ruth confirmed by phone.", {}, {"status": "confirmed"}
+)
+_DAY_ITEM = DayItem(
+    42,
+    DAY.date,
+    _MAYA,
+    SITE_NAME,
+    _RUTH,
+    DayStatus.disputed,
+    DAY.check_in_at,
+    DAY.check_out_at,
+    DAY.hours,
+    "Not here.",
+    NOW,
+    NOW,
+)
+_DAY_LINE = DayLine(
+    42,
+    9,
+    DAY.date,
+    SITE_NAME,
+    DayStatus.confirmed,
+    DAY.check_in_at,
+    DAY.check_out_at,
+    DAY.hours,
+    DAY.goals,
+    DAY.mentor_feedback,
+    "dashboard",
+    False,
+    False,
+    120,
+    [_CHANGE],
+)
+_RECORD = StudentRecord(
+    _MAYA,
+    PERSON.phone,
+    PersonRef(7, "Alex Kim", "alex@lincoln.example"),
+    [PlacementLine(9, SITE_NAME, _RUTH, "Tue Thu", time(9), time(15), date(2026, 3, 3), date(2026, 5, 29), "active")],
+    [_DAY_LINE],
+    [RequestLine(3, OPPORTUNITY.title, SITE_NAME, State.pursuing, NOW, NOW, None)],
+)
+_DECISION = Decision(
+    3,
+    "request",
+    _MAYA,
+    OPPORTUNITY.title,
+    SITE_NAME,
+    NOW,
+    timedelta(days=2),
+    [Pursuer(_RUTH, State.pursuing)],
+    2,
+)
+_ENTRY = SimpleNamespace(at=NOW, action="request.created", channel="sms", detail={"reason": "Keen on imaging."})
+_FIXING = {"staff": STAFF, "zone": ZONE, "error": "Please give a reason: it is kept with the change.", "note": "Done."}
+SAMPLES.update(
+    {
+        "web/staff_fix_notes": {"n": 2},
+        "web/staff_day": {
+            **_FIXING,
+            "here": "days",
+            "day": SimpleNamespace(
+                **vars(DAY),
+                later_answers=[{"present": True, "via": "email", "feedback": "Sorry!"}],
+                confirmed_via="dashboard",
+                confirmed_at=NOW,
+            ),
+            "placement": SimpleNamespace(**vars(PLACEMENT), student_id=5),
+            "corrections": [(_CHANGE, "Casey Rivera")],
+            "form": {"status": "confirmed", "check_in": "09:02", "check_out": "15:05", "reason": ""},
+        },
+        "web/staff_days": {
+            **_FIXING,
+            "here": "days",
+            "showing": "disputed",
+            "lists": ("disputed", "pending", "no_checkout"),
+            "days": [_DAY_ITEM],
+            "chosen": [42],
+            "reason": "",
+        },
+        "web/staff_student": {
+            **_FIXING,
+            "here": "students",
+            "record": _RECORD,
+            "adding": 9,
+            "entered": {"date": "2026-03-09", "check_in": "09:00", "check_out": "15:00", "reason": ""},
+        },
+        "web/staff_requests": {**_FIXING, "here": "requests", "decisions": [_DECISION], "chosen": [], "reason": ""},
+        "web/staff_request": {
+            **_FIXING,
+            "here": "requests",
+            "request": SimpleNamespace(**vars(REQUEST), student_id=5, requested_at=NOW),
+            "opportunity": OPPORTUNITY,
+            "others": [REQUEST],
+            "others_elsewhere": 1,
+            "history": [(_ENTRY, "Maya Lopez-Hernandez")],
+            "may_decide": True,
+            "reason": "",
+        },
+    }
+)

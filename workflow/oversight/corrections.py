@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, selectinload
 
 from workflow import audit
 from workflow.attendance.checkout import mentor_request
@@ -274,7 +274,9 @@ def decide_requests(
     requests = session.scalars(
         select(InternshipRequest)
         .where(InternshipRequest.id.in_(list(request_ids)), request_scope(viewer))
-        .options(joinedload(InternshipRequest.student), joinedload(InternshipRequest.opportunity))
+        # selectin, not joined: `hold` refreshes each row FOR UPDATE with the loader options it was
+        # loaded with, and Postgres refuses FOR UPDATE on the nullable side of an outer join
+        .options(selectinload(InternshipRequest.student), selectinload(InternshipRequest.opportunity))
         .order_by(InternshipRequest.id)
     ).all()
     _all_in_scope(request_ids, requests)
