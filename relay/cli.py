@@ -196,7 +196,9 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("file", help="a UTF-8 CSV file with a header row")
     link = sub.add_parser("send-link", help="text students the link to their internship pages")
     link.add_argument("emails", nargs="+", help="students' email addresses")
+    link.add_argument("--demo", action="store_true", help="in the demo's database (relay-demo.db)")
     e = sub.add_parser("export", help="export records as CSV or JSON")
+    e.add_argument("--demo", action="store_true", help="from the demo's database (relay-demo.db)")
     e.add_argument("kind", choices=EXPORT_KINDS)
     e.add_argument("--format", choices=["csv", "json"], default="csv")
     e.add_argument("--school", default=None, help="only this school (by name)")
@@ -265,11 +267,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     _configure_logging()
     try:
         settings = load_settings()
+        default_db = Settings.model_fields["database_url"].default
         if args.command == "demo":
             # The demo keeps its seeded school out of the default database.
-            default_db = Settings.model_fields["database_url"].default
             database = DEMO_DATABASE if settings.database_url == default_db else settings.database_url
             settings = load_settings(demo=True, database_url=database)
+        elif getattr(args, "demo", False) and settings.database_url == default_db:
+            settings = load_settings(database_url=DEMO_DATABASE)  # `export --demo`: what the demo did
         sys.exit(COMMANDS[args.command](settings, args))
     except SettingsError as exc:
         print(f"relay: {exc}", file=sys.stderr)

@@ -61,11 +61,13 @@ class Notification:
 @dataclass(frozen=True)
 class Expectation:
     """What Relay now waits for from the person who wrote (e.g. today's goals, or which of two
-    internships they mean), for how long, and about which objects."""
+    internships they mean), for how long, about which objects, and what the person already said
+    (READY's days while their hours and dates are asked for), as short strings."""
 
     kind: str
     object_ids: tuple[int, ...] = ()
     ttl: timedelta = timedelta(hours=2)
+    known: tuple[tuple[str, str], ...] = ()
 
 
 class Happened(enum.StrEnum):
@@ -101,6 +103,7 @@ class Happened(enum.StrEnum):
     request_denied = "request_denied"
     withdrawn = "withdrawn"
     start_requested = "start_requested"
+    asked_schedule = "asked_schedule"  # READY without all of its days, hours and dates: asked for the rest
     start_blocked = "start_blocked"  # approved, but the mentor's documents are missing or expired
     started = "started"
     start_denied = "start_denied"

@@ -130,10 +130,12 @@ def sent(town: Town, to: str, template: str, count: int = 1) -> OutboundMessage:
     return wait_until(found, timeout=20, what=f"{template} to {to}")[count - 1]
 
 
-def open_pages(town: Town, phone: str, word: str = "FIND", count: int = 1) -> httpx.Client:
+def open_pages(
+    town: Town, phone: str, word: str = "FIND", count: int = 1, answer: str = "sms/student_link"
+) -> httpx.Client:
     """Text FIND (or READY), open the texted link, press the button: a browser with the session."""
     text(town, phone, word)
-    path = inbound.signed_path(town.base, sent(town, phone, "sms/student_link", count).body_text)
+    path = inbound.signed_path(town.base, sent(town, phone, answer, count).body_text)
     client = httpx.Client(base_url=town.base)
     page = client.get(path)
     assert page.status_code == 200 and "Open my page" in page.text
@@ -225,7 +227,7 @@ def _approved_and_ready(town: Town) -> tuple[httpx.Client, OutboundMessage]:
     maya.post(f"/s/request/{town.opportunity_id}", data={"csrf": csrf(maya)})
     reply(town, sent(town, "cora@example.org", "email/request_decide"), "cora@example.org", "approve")
     sent(town, "+15555550100", "sms/request_approved")
-    ready = open_pages(town, "+15555550100", "READY", count=2)
+    ready = open_pages(town, "+15555550100", "READY", answer="sms/ready_ask")  # READY alone: by text, or the page
     page = ready.get("/s/requests")
     assert "Ask to start" in page.text
     request_id = re.search(r'action="/s/start/(\d+)"', page.text)
@@ -259,6 +261,58 @@ def test_ready_then_the_advisor_approves_by_reply_and_checkin_works(town: Town) 
         assert (placement.status, placement.weekdays) == ("active", "Mon Tue Wed Thu Fri Sat Sun")
     text(town, "+15555550100", "CHECKIN")
     assert sent(town, "+15555550100", "sms/checkin_ack").body_text.startswith("Checked in at ")
+
+
+def test_ready_by_text_asks_for_what_is_missing_then_the_advisor_is_asked(town: Town) -> None:
+    """The README: "then they text READY and send their days, hours and dates". A text without
+    them is asked for the rest, and the next text in the conversation answers."""
+    maya = open_pages(town, "+15555550100")
+    maya.post(f"/s/request/{town.opportunity_id}", data={"csrf": csrf(maya)})
+    reply(town, sent(town, "cora@example.org", "email/request_decide"), "cora@example.org", "approve")
+    sent(town, "+15555550100", "sms/request_approved")
+
+    text(town, "+15555550100", "READY tues/thurs 9am-3pm")
+    asked = sent(town, "+15555550100", "sms/ready_ask").body_text
+    assert asked.startswith("Got Tue Thu 9:00am-3:00pm. Now your dates, like: Jan 12 to Mar 20. Or use your page: ")
+    assert status_of(town, "maya@example.org") == ["pursuing"]
+    text(town, "+15555550100", "Thrusday")  # a typo is said back, and what was read is kept
+    assert "'thrusday' isn't a day, time or date" in sent(town, "+15555550100", "sms/ready_ask", 2).body_text
+    text(town, "+15555550100", "1/12 - 3/20")
+    answer = sent(town, "+15555550100", "sms/start_sent").body_text
+    assert re.match(r"Sent to your advisor: Tue Thu 9:00am-3:00pm, \w{3} Jan 12 to \w{3} Mar 20 at ", answer), answer
+    assert "at Riverside Clinic. We'll text you their answer." in answer
+    decide = sent(town, "alan@example.org", "email/start_decide")
+    assert decide.subject == "Approve Maya Lopez's internship at Riverside Clinic?"
+    with town.runtime.sessions() as session:
+        request = session.scalars(select(InternshipRequest)).one()
+        assert (request.status, request.days, str(request.start_time), str(request.end_time)) == (
+            "start_requested",
+            "Tue Thu",
+            "09:00:00",
+            "15:00:00",
+        )
+        first, last = request.start_date, request.end_date
+        assert first and last and first < last and (first.month, first.day, last.month, last.day) == (1, 12, 3, 20)
+    reply(town, decide, "alan@example.org", "Approved")
+    assert "Your advisor approved your start" in sent(town, "+15555550100", "sms/start_approved").body_text
+    assert status_of(town, "maya@example.org") == ["active"]
+
+
+def test_ready_with_everything_in_one_text_asks_nothing(town: Town) -> None:
+    maya = open_pages(town, "+15555550100")
+    maya.post(f"/s/request/{town.opportunity_id}", data={"csrf": csrf(maya)})
+    reply(town, sent(town, "cora@example.org", "email/request_decide"), "cora@example.org", "approve")
+    sent(town, "+15555550100", "sms/request_approved")
+    text(town, "+15555550100", "READY Tue Thu 9-3 from Jan 12 to Mar 20")
+    answer = sent(town, "+15555550100", "sms/start_sent").body_text
+    assert answer.startswith("Sent to your advisor: Tue Thu 9:00am-3:00pm")
+    sent(town, "alan@example.org", "email/start_decide")
+    assert status_of(town, "maya@example.org") == ["start_requested"]
+
+
+def test_ready_with_nothing_approved_says_so_with_the_page(town: Town) -> None:
+    text(town, "+15555550100", "READY Tue Thu 9-3 from Jan 12 to Mar 20")
+    assert sent(town, "+15555550100", "sms/student_link").body_text.startswith("Nothing to start yet")
 
 
 def test_the_advisor_denies_with_a_reason_and_the_student_is_told(town: Town) -> None:

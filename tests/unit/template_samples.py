@@ -109,6 +109,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "sms/pursuit_reminder": {"site": SITE_NAME, "until": NOW},
     "sms/pursuit_ended": {"site": SITE_NAME},
     "sms/start_approved": {"request": REQUEST, "site": SITE_NAME},
+    "sms/start_sent": {"request": REQUEST, "site": SITE_NAME},
+    "sms/ready_ask": {
+        "said": SimpleNamespace(days="Tue Thu", start=time(9, 0), end=time(15, 0), first=None, last=None),
+        "missing": ("dates",),
+        "problem": "",
+        "pages_url": LOCATION_URL,
+    },
     "sms/start_denied": {"site": SITE_NAME, "reason": "Please pick days that don't clash with chemistry."},
     "email/request_decide": {**REQUEST_CONTEXT, "others": SimpleNamespace(named=[REQUEST], elsewhere=1), "taken": 1},
     "email/request_clarify": REQUEST_CONTEXT,

@@ -5,7 +5,7 @@ name, the latest times, a school's own domain in the short link. And texts carry
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -31,8 +31,23 @@ LONGEST: dict[str, Any] = {
     "checked_out": LATE,
     "hours": Decimal("10.25"),
     "location_url": SHORT_URL,
+    "pages_url": SHORT_URL,
     "options": [(1, LONG_SITE), (2, "Bayview Robotics and Automation Lab")],
 }
+# READY by text: the widest days, hours and dates a student may send, and what is asked back.
+WIDEST_START = SimpleNamespace(
+    days="Mon Tue Wed Thu Fri",
+    start_time=time(10, 30),
+    end_time=time(12, 30),
+    start_date=date(2026, 9, 30),
+    end_date=date(2027, 12, 30),
+)
+NOTHING_SAID = SimpleNamespace(days=None, start=None, end=None, first=None, last=None)
+WIDEST_SAID = SimpleNamespace(
+    days="Mon Tue Wed Thu Fri", start=time(10, 30), end=time(12, 30), first=date(2026, 9, 30), last=None
+)
+DATES_SAID = SimpleNamespace(days=None, start=None, end=None, first=date(2026, 9, 30), last=date(2027, 12, 30))
+LONG_PROBLEM = "'wednesdayyyy' isn't a day, time or date"  # the longest a typo makes it
 ANSWERS = [
     ("checkin_ack", {}, "site"),
     ("checkin_already", {"checked_out": None}, None),
@@ -43,6 +58,13 @@ ANSWERS = [
     ("checkout_ack", {}, None),
     ("checkout_already", {}, None),
     ("checkout_without_checkin", {}, None),
+    ("start_sent", {"request": WIDEST_START}, "site"),
+    ("ready_ask", {"said": NOTHING_SAID, "missing": ("days", "hours", "dates")}, None),
+    ("ready_ask", {"said": WIDEST_SAID, "missing": ("dates",)}, None),
+    ("ready_ask", {"said": DATES_SAID, "missing": ("days", "hours")}, None),
+    ("ready_ask", {"said": NOTHING_SAID, "missing": ("days", "hours", "dates"), "problem": LONG_PROBLEM}, None),
+    ("student_link", {"ready": True, "pursuing": 0, "pages_url": SHORT_URL}, None),
+    ("student_link", {"ready": True, "pursuing": 2, "pages_url": SHORT_URL}, None),
 ]
 
 

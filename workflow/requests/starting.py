@@ -30,8 +30,10 @@ def request_start(
     first: date,
     last: date,
     now: datetime,
+    via: str = "link",
 ) -> Result:
-    """READY: the student asks to start, with days, hours and dates; the advisor decides."""
+    """READY: the student asks to start, with days, hours and dates (by text or on their page);
+    the advisor decides."""
     if request.student_id != student.id:
         raise Refused("not_yours")
     if end <= start:
@@ -46,7 +48,7 @@ def request_start(
     audit.record(
         session,
         action="request.start_requested",
-        channel="link",
+        channel=via,
         now=now,
         actor=student,
         object_type="request",

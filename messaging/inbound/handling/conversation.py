@@ -39,7 +39,8 @@ def expecting(conversation: SmsConversation) -> Expectation | None:
     if not conversation.state:
         return None
     ids = tuple(int(i) for i in conversation.context.get("object_ids", []))
-    return Expectation(conversation.state, ids)
+    known = tuple((str(k), str(v)) for k, v in dict(conversation.context.get("known", {})).items())
+    return Expectation(conversation.state, ids, known=known)
 
 
 def remember(conversation: SmsConversation, expectation: Expectation | None, now: datetime) -> None:
@@ -47,7 +48,7 @@ def remember(conversation: SmsConversation, expectation: Expectation | None, now
         conversation.state, conversation.context, conversation.expires_at = None, {}, None
     else:
         conversation.state = expectation.kind
-        conversation.context = {"object_ids": list(expectation.object_ids)}
+        conversation.context = {"object_ids": list(expectation.object_ids), "known": dict(expectation.known)}
         conversation.expires_at = now + expectation.ttl
     conversation.updated_at = now
 

@@ -37,6 +37,7 @@ KEYWORD_HANDLERS: dict[Keyword, KeywordHandler] = {
 EXPECTATION_HANDLERS: dict[str, ExpectationHandler] = {
     "goals": attendance.goals,
     "which_placement": attendance.which_placement,
+    "ready": placements.ready_answer,
 }
 # What an opted-out number may still do: opting out stops our texts, not the student's attendance
 # (the day is opened or closed, the mentor emailed; any text back is written blocked, never sent).

@@ -130,6 +130,23 @@ def _explicit(words: list[str]) -> tuple[Keyword, int] | None:
     return None
 
 
+_DAY_STARTS = ("mo", "tu", "we", "th", "fr", "sa", "su")
+
+
+def _schedule_like(words: list[str]) -> bool:
+    """READY's days, hours and dates ("Tue Thu 9-3 from Jan 12 to Mar 20"), not free text such
+    as goals that happen to start with "ready"."""
+    return any(ch.isdigit() for word in words for ch in word) or all(
+        word[:2] in _DAY_STARTS or word in ("and", "on") for word in words
+    )
+
+
+def _after_first_word(text: str) -> str:
+    """The text after its first word, as typed: "9-3" and "1/12" keep their punctuation."""
+    text = " ".join(unicodedata.normalize("NFKC", text[:MAX_SMS_CHARS]).split())
+    return re.sub(r"^\W*\w+\W*?(?=\w|$)", "", text, count=1).strip()
+
+
 def parse(text: str) -> Parsed:
     words = normalise(text).split()
     if not words:
@@ -148,8 +165,8 @@ def parse(text: str) -> Parsed:
         return Parsed(Keyword.choice, str(int(choice.group(1))))
     if words[0] == "find":
         return Parsed(Keyword.search, " ".join(words[1:]))
-    if whole == "ready" or (words[0] == "ready" and len(words) <= 3):
-        return Parsed(Keyword.ready, " ".join(words[1:]))
+    if words[0] == "ready" and (len(words) <= 3 or _schedule_like(words[1:])):
+        return Parsed(Keyword.ready, _after_first_word(text))
     if whole in CHECKIN_PHRASES:
         return Parsed(Keyword.checkin)
     if whole in CHECKOUT_PHRASES:

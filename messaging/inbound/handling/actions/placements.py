@@ -3,7 +3,7 @@ coordinator's and advisor's replies and pages, and the link that opens a student
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from urllib.parse import urlencode
 
@@ -18,7 +18,8 @@ from messaging.tokens import Purpose
 from workflow import directory, requests
 from workflow.errors import Refused
 from workflow.models import InternshipRequest, Person, Role
-from workflow.notifications import Category, Happened, Link, Notification, Result
+from workflow.notifications import Category, Expectation, Happened, Link, Notification, Result
+from workflow.schedule_text import Schedule, ScheduleTextError, read_schedule
 
 PAGES_TTL = timedelta(days=7)
 
@@ -40,14 +41,18 @@ class Decide(Protocol):
     ) -> Result: ...
 
 
-def pages_link(student: Person, *, search: str = "", ready: bool = False) -> Notification:
+def _pages_url(student: Person, search: str = "") -> Link:
+    return Link(Purpose.student_pages, "person", student.id, PAGES_TTL, payload={"search": search})
+
+
+def pages_link(student: Person, *, search: str = "", ready: bool = False, pursuing: int = 0) -> Notification:
     """An SMS with a signed link to the student's pages (search, favourites, requests, start)."""
     return Notification(
         template="sms/student_link",
         to=student,
         kind=Category.answer,
-        context={"search": search, "ready": ready},
-        links={"pages_url": Link(Purpose.student_pages, "person", student.id, PAGES_TTL, payload={"search": search})},
+        context={"search": search, "ready": ready, "pursuing": pursuing},
+        links={"pages_url": _pages_url(student, search)},
     )
 
 
@@ -63,9 +68,98 @@ def find(session: Session, person: Person, parsed: Parsed, now: datetime) -> Res
 
 
 def ready(session: Session, person: Person, parsed: Parsed, now: datetime) -> Result:
+    """READY, with the days, hours and dates if the text has them ("READY Tue Thu 9-3 from Jan 12
+    to Mar 20"); what is missing is asked for, and the next text may answer it."""
     if person.role != Role.student:
         return directory.help_for(person)
-    return Result([pages_link(person, ready=True)], summary="pages link (ready)", happened=Happened.pages_link)
+    pursuing = requests.pursuing_requests(session, person)
+    if len(pursuing) != 1:  # nothing approved to start, or several to choose from: the page shows them
+        note = pages_link(person, ready=True, pursuing=len(pursuing))
+        return Result([note], summary="pages link (ready)", happened=Happened.pages_link)
+    return _start_by_text(session, person, pursuing[0], Schedule(), parsed.argument, now)
+
+
+def ready_answer(
+    session: Session, person: Person, expectation: Expectation, parsed: Parsed, now: datetime
+) -> Result | None:
+    """A text after READY asked for days, hours or dates: what it adds to what was said before."""
+    request = session.get(InternshipRequest, expectation.object_ids[0]) if expectation.object_ids else None
+    if request is None or request.student_id != person.id or request not in requests.pursuing_requests(session, person):
+        return None
+    return _start_by_text(session, person, request, _schedule_of(dict(expectation.known)), parsed.argument, now)
+
+
+def _start_by_text(
+    session: Session, student: Person, request: InternshipRequest, known: Schedule, text: str, now: datetime
+) -> Result:
+    today = now.astimezone(student.school.zone).date()
+    try:
+        said = known.merged(read_schedule(text, today))
+    except ScheduleTextError as unread:
+        return _ask_schedule(student, request, known, problem=str(unread))
+    if said.missing:
+        return _ask_schedule(student, request, said)
+    assert said.days and said.start and said.end and said.first and said.last
+    try:
+        result = requests.request_start(
+            session,
+            request,
+            student,
+            days=said.days,
+            start=said.start,
+            end=said.end,
+            first=said.first,
+            last=said.last,
+            now=now,
+            via="sms",
+        )
+    except Refused as refused:
+        return _ask_schedule(student, request, said, problem=rendering.refusal(refused))
+    answer = Notification(
+        template="sms/start_sent",
+        to=student,
+        kind=Category.answer,
+        context={"request": request, "site": request.opportunity.site.name},
+        fit="site",
+        segments=1,
+    )
+    return Result([*result.notifications, answer], summary=result.summary, happened=result.happened)
+
+
+def _ask_schedule(student: Person, request: InternshipRequest, said: Schedule, *, problem: str = "") -> Result:
+    note = Notification(
+        template="sms/ready_ask",
+        to=student,
+        kind=Category.answer,
+        context={"said": said, "missing": said.missing, "problem": problem.rstrip(".")},
+        links={"pages_url": _pages_url(student)},
+        fit="problem" if problem else None,
+        segments=1,
+    )
+    known = tuple((k, v) for k, v in _known_of(said).items() if v)
+    expect = Expectation("ready", (request.id,), known=known)
+    summary = f"asked for {', '.join(said.missing)}"
+    return Result([note], expect=expect, summary=summary, happened=Happened.asked_schedule)
+
+
+def _known_of(said: Schedule) -> dict[str, str]:
+    return {
+        "days": said.days or "",
+        "start": said.start.isoformat("minutes") if said.start else "",
+        "end": said.end.isoformat("minutes") if said.end else "",
+        "first": said.first.isoformat() if said.first else "",
+        "last": said.last.isoformat() if said.last else "",
+    }
+
+
+def _schedule_of(known: dict[str, str]) -> Schedule:
+    def at(key: str) -> time | None:
+        return time.fromisoformat(known[key]) if known.get(key) else None
+
+    def on(key: str) -> date | None:
+        return date.fromisoformat(known[key]) if known.get(key) else None
+
+    return Schedule(known.get("days") or None, at("start"), at("end"), on("first"), on("last"))
 
 
 # -- replies ---------------------------------------------------------------------------------------
