@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased
 
-from workflow.models import InternshipDay, Placement, School
+from workflow.models import InternshipDay, Person, Placement, School, Site
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,18 +44,37 @@ ATTENDANCE_FIELDS = (
 )
 
 
-def _iso(moment: datetime | None, school: School) -> str | None:
-    return moment.astimezone(school.zone).isoformat(timespec="seconds") if moment else None
+def _iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
+    return moment.astimezone(zone).isoformat(timespec="seconds") if moment else None
 
 
 def attendance(
     session: Session, *, school: str | None = None, since: date | None = None, until: date | None = None
 ) -> Iterator[dict[str, Any]]:
+    # Plain rows of the columns shown, not ORM objects: a month of a large school is 16,000 days
+    # (bench/dashboard.py), and building objects for them took seconds.
+    student, mentor = aliased(Person), aliased(Person)
     query = (
-        select(InternshipDay)
-        .join(Placement)
+        select(
+            student.email,
+            Site.name,
+            mentor.email,
+            InternshipDay.date,
+            InternshipDay.check_in_at,
+            InternshipDay.check_out_at,
+            InternshipDay.goals,
+            InternshipDay.hours,
+            InternshipDay.status,
+            InternshipDay.mentor_feedback,
+            InternshipDay.confirmed_via,
+            School.timezone,
+        )
+        .select_from(InternshipDay)
+        .join(Placement, Placement.id == InternshipDay.placement_id)
         .join(School, School.id == Placement.school_id)
-        .options(joinedload(InternshipDay.placement))
+        .join(student, student.id == Placement.student_id)
+        .join(mentor, mentor.id == Placement.mentor_id)
+        .join(Site, Site.id == Placement.site_id)
         .order_by(School.name, InternshipDay.date, InternshipDay.id)
     )
     if school:
@@ -63,20 +83,21 @@ def attendance(
         query = query.where(InternshipDay.date >= since)
     if until:
         query = query.where(InternshipDay.date <= until)
-    for day in session.scalars(query):
-        placement = day.placement
+    zones: dict[str, ZoneInfo] = {}
+    for row in session.execute(query):
+        zone = zones.get(row.timezone) or zones.setdefault(row.timezone, ZoneInfo(row.timezone))
         yield {
-            "student_email": placement.student.email,
-            "site": placement.site.name,
-            "mentor_email": placement.mentor.email,
-            "date": day.date.isoformat(),
-            "check_in_at": _iso(day.check_in_at, placement.school),
-            "check_out_at": _iso(day.check_out_at, placement.school),
-            "goals": day.goals,
-            "hours": float(day.hours) if day.hours is not None else None,
-            "status": day.status,
-            "mentor_feedback": day.mentor_feedback,
-            "confirmed_via": day.confirmed_via,
+            "student_email": row[0],
+            "site": row[1],
+            "mentor_email": row[2],
+            "date": row.date.isoformat(),
+            "check_in_at": _iso(row.check_in_at, zone),
+            "check_out_at": _iso(row.check_out_at, zone),
+            "goals": row.goals,
+            "hours": float(row.hours) if row.hours is not None else None,
+            "status": row.status,
+            "mentor_feedback": row.mentor_feedback,
+            "confirmed_via": row.confirmed_via,
         }
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.base import Base, utcnow
@@ -66,6 +66,15 @@ def move_day(day: InternshipDay, event: DayEvent) -> DayStatus:
     return target
 
 
+# The days Needs attention lists (`workflow.oversight.attention`), a few in a hundred: waiting for
+# or disputed by the mentor, or closed without check-out and not settled on the dashboard. The
+# query's conditions imply this one, so Postgres reads a school's days through this small index
+# instead of scanning the table (migration 0008).
+NEEDS_ATTENTION = (
+    "status = 'pending' OR status = 'disputed' OR (no_checkout IS true AND confirmed_via IS DISTINCT FROM 'dashboard')"
+)
+
+
 class InternshipDay(Base):
     """One scheduled or attended day of a placement. Hours count only once it is confirmed."""
 
@@ -73,6 +82,12 @@ class InternshipDay(Base):
     __table_args__ = (
         UniqueConstraint("placement_id", "date"),
         Index("ix_days_status", "status", "date"),
+        Index(
+            "ix_days_needing_attention",
+            "placement_id",
+            postgresql_where=text(NEEDS_ATTENTION),
+            sqlite_where=text(NEEDS_ATTENTION),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -24,7 +24,10 @@ class Placement(Base):
     """A student at a site with a mentor, on given weekdays and hours, between two dates."""
 
     __tablename__ = "placements"
-    __table_args__ = (Index("ix_placements_student", "student_id", "status"),)
+    __table_args__ = (
+        Index("ix_placements_student", "student_id", "status"),
+        Index("ix_placements_school", "school_id", "status"),  # every dashboard list is one school's
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))

@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -20,10 +21,9 @@ from workflow.attendance.jobs import NUDGE_AFTER
 from workflow.models import WEEKDAYS, DayStatus, InternshipDay, Person, Placement, PlacementStatus, School
 from workflow.oversight.viewer import Viewer, days_in_scope, placement_scope
 
-# A day loaded with what every line shows: its placement's student, mentor and site.
-DAY_WITH_PEOPLE = joinedload(InternshipDay.placement).options(
-    joinedload(Placement.student), joinedload(Placement.mentor), joinedload(Placement.site)
-)
+# A placement loaded with what every line shows: its student, mentor and site; and a day with its placement's.
+PEOPLE = (joinedload(Placement.student), joinedload(Placement.mentor), joinedload(Placement.site))
+DAY_WITH_PEOPLE = joinedload(InternshipDay.placement).options(*PEOPLE)
 
 
 class Presence(enum.StrEnum):
@@ -104,7 +104,22 @@ def answer_of(day: InternshipDay | None) -> MentorAnswer:
     return MentorAnswer.none
 
 
-def presence_of(day: InternshipDay | None, start: datetime | None, now: datetime) -> Presence:
+class DayFacts(Protocol):
+    """What presence is read from: an `InternshipDay`, or a row of these columns."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def check_in_at(self) -> datetime | None: ...
+    @property
+    def check_out_at(self) -> datetime | None: ...
+    @property
+    def no_checkout(self) -> bool: ...
+    @property
+    def confirmed_via(self) -> str | None: ...
+
+
+def presence_of(day: DayFacts | None, start: datetime | None, now: datetime) -> Presence:
     """Checked in: in, out or closed without check-out. Not checked in: out if the day was confirmed
     anyway; no-show once marked missed on the dashboard, disputed, or past the nudge time; else
     expected."""
@@ -161,11 +176,18 @@ def today(session: Session, viewer: Viewer, now: datetime) -> TodayBoard:
             Placement.end_date >= on,
             Placement.weekdays.contains(WEEKDAYS[on.weekday()]),
         )
-        .options(joinedload(Placement.student), joinedload(Placement.mentor), joinedload(Placement.site))
+        .options(*PEOPLE)
     ).all()
-    days = session.scalars(days_in_scope(viewer).where(InternshipDay.date == on).options(DAY_WITH_PEOPLE)).all()
+    days = session.scalars(days_in_scope(viewer).where(InternshipDay.date == on)).all()
+    # An unscheduled check-in's placement is not among today's: load those few with their people.
+    # (A day's `placement` then comes from the session's identity map, without a query per day.)
+    others = {d.placement_id for d in days} - {p.id for p in placements}
+    unscheduled = (  # held here: the identity map keeps only objects something refers to
+        session.scalars(select(Placement).where(Placement.id.in_(others)).options(*PEOPLE)).all() if others else []
+    )
     by_placement = {d.placement_id: d for d in days}
     shown = {p.id: p for p in placements if p.meets_on(on)}
+    shown.update({p.id: p for p in unscheduled})
     shown.update({d.placement_id: d.placement for d in days})
     lines = [_line(p, by_placement.get(p.id), on, school, now) for p in shown.values()]
     lines.sort(key=lambda line: (line.scheduled_start or line.check_in_at or now, line.student.name, line.placement_id))
