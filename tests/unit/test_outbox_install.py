@@ -14,7 +14,7 @@ def test_every_new_factory_gets_the_hand_off_even_where_an_old_ones_id_is_reused
     # SQLAlchemy's `event.contains` answered True for a new factory once an old one was collected,
     # so a runtime built after another one got no hand-off at all.
     engine = create_engine("sqlite://")
-    for _ in range(200):
+    for _ in range(10):
         sessions: sessionmaker[Session] = sessionmaker(engine)
         outbox.install(sessions)
         # What install registered runs on commit: look at the hook's effect, not the registry.
