@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tests.unit.dashboard_samples import DASHBOARD_SAMPLES
+from workflow.attendance.jobs import ExpiryNotice
 
 ZONE = ZoneInfo("America/Los_Angeles")
 NOW = datetime(2026, 3, 10, 22, 15, tzinfo=UTC)
@@ -249,6 +250,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "feedback": [DAY],
         "unscheduled": [DAY],
         "no_checkout": [DAY],
+        "expiring": [ExpiryNotice("background_check", MENTOR, date(2026, 4, 9), 30)],  # type: ignore[arg-type]
     },
     "web/checkin_location": {"view": VIEW, "error": None},
     "web/dev_outbox": {

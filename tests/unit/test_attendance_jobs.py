@@ -4,6 +4,7 @@ where the clocks change on a school day (Fri Apr 24: midnight -> 1am; Thu Oct 29
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from tests.support import builders
 from tests.support.builders import STUDENT_PHONE
 from workflow import attendance
 from workflow.attendance import jobs as attendance_jobs
-from workflow.models import DayStatus, InternshipDay, Person, Placement
+from workflow.models import ComplianceDocument, DayStatus, InternshipDay, Person, Placement, Role, School
 from workflow.notifications import Category, Notification
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -389,3 +390,30 @@ def test_jobs_are_in_the_scheduler_table(runtime: Any) -> None:
         "sweep_outbox",
     } <= names
     assert Placement.__tablename__ == "placements"
+
+
+@pytest.mark.parametrize(
+    ("at", "named"),
+    [
+        (utc(2026, 3, 11, 23, 30), {30: "Wed", 7: "Wed"}),  # Wednesday: exactly 30 and 7 days left
+        # Monday also names what reached 30 or 7 days left on Saturday or Sunday, never twice
+        (utc(2026, 3, 9, 23, 30), {28: "Sat", 29: "Sun", 30: "Mon", 5: "Sat", 6: "Sun", 7: "Mon"}),
+    ],
+)
+def test_the_coordinator_digest_names_mentors_documents_30_and_7_days_before_they_expire(
+    runtime: Any, place: builders.SchoolWorld, at: datetime, named: dict[int, str]
+) -> None:
+    today = at.astimezone(ZoneInfo("America/Los_Angeles")).date()
+    with runtime.sessions.begin() as session:
+        school = session.get_one(School, place.school_id)
+        for left in range(3, 40):
+            mentor = builders.person(session, school, Role.mentor, f"Mentor {left}", f"m{left}@example.org")
+            session.add(
+                ComplianceDocument(mentor_id=mentor.id, kind="background_check", expires_on=today + timedelta(left))
+            )
+    run(attendance_jobs.coordinator_digests, at)
+    [digest] = _messages(runtime, "email/coordinator_digest")
+    listed = sorted(int(n) for n in re.findall(r"Mentor (\d+) \(", digest.body_text or ""))
+    assert listed == sorted(named)
+    assert f"Mentors' documents to renew ({len(named)})" in digest.body_text
+    assert "background check expires" in digest.body_text

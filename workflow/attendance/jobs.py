@@ -13,6 +13,7 @@ the school's own time zone (so daylight saving changes nothing about "start time
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -21,7 +22,17 @@ from sqlalchemy.orm import Session
 
 from workflow.attendance.checkout import close_day, mentor_request
 from workflow.attendance.days import at_local, day_of, ensure_day, local
-from workflow.models import WEEKDAYS, DayStatus, Digest, InternshipDay, Person, Placement, PlacementStatus, School
+from workflow.models import (
+    WEEKDAYS,
+    ComplianceDocument,
+    DayStatus,
+    Digest,
+    InternshipDay,
+    Person,
+    Placement,
+    PlacementStatus,
+    School,
+)
 from workflow.notifications import Category, Link, Notification
 from workflow.people import coordinators
 
@@ -33,6 +44,18 @@ DIGEST_AT = time(16, 30)
 MENTOR_DIGEST_AT = time(15, 0)
 MENTOR_DIGEST_WEEKDAY = 4  # Friday
 DIGEST_TTL = timedelta(days=14)
+# A mentor's document is named in the coordinator's digest this many days before it expires.
+EXPIRY_NOTICES = (30, 7)
+
+
+@dataclass(frozen=True)
+class ExpiryNotice:
+    """A mentor's document to renew, as the coordinator's digest names it."""
+
+    kind: str
+    mentor: Person
+    expires_on: date
+    days_left: int
 
 
 def _placements_meeting(session: Session, school: School, today: date) -> list[Placement]:
@@ -164,7 +187,29 @@ def digest_for(session: Session, school: School, today: date, now: datetime) -> 
         "no_checkout": [
             d for d in days if d.no_checkout and d.confirmation_requested_at and d.confirmation_requested_at >= since
         ],
+        "expiring": expiring_documents(session, school, today),
     }
+
+
+def expiring_documents(session: Session, school: School, today: date) -> list[ExpiryNotice]:
+    """Documents reaching 30 or 7 days before expiry since the last school day's digest (so one
+    that reaches it on a weekend is named on Monday), soonest first."""
+    previous = today - timedelta(days=1)
+    while previous.weekday() >= 5:
+        previous -= timedelta(days=1)
+    windows = [(previous + timedelta(days=n), today + timedelta(days=n)) for n in EXPIRY_NOTICES]
+    rows = session.execute(
+        select(ComplianceDocument, Person)
+        .join(Person, ComplianceDocument.mentor_id == Person.id)
+        .where(Person.school_id == school.id, Person.active.is_(True))
+        .where(ComplianceDocument.expires_on > windows[-1][0], ComplianceDocument.expires_on <= windows[0][1])
+    ).all()
+    notices = [
+        ExpiryNotice(document.kind, mentor, document.expires_on, (document.expires_on - today).days)
+        for document, mentor in rows
+        if document.expires_on and any(low < document.expires_on <= high for low, high in windows)
+    ]
+    return sorted(notices, key=lambda notice: notice.days_left)
 
 
 def mentor_weekly_digests(session: Session, now: datetime) -> list[Notification]:
