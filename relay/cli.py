@@ -210,7 +210,10 @@ def parser() -> argparse.ArgumentParser:
         action.add_argument("email", help="the coordinator's email address")
         action.add_argument("--school", default=None, help="the school's name, if the address is at several")
     made.add_argument("--label", default="", help="what the token is for, e.g. 'district sync'")
-    token.add_parser("revoke", help="revoke a token by its id (from `list`)").add_argument("id", type=int)
+    revoked = token.add_parser("revoke", help="revoke a token by its id (from `list`)")
+    revoked.add_argument("id", type=int)
+    for action in (made, listed, revoked):
+        action.add_argument("--demo", action="store_true", help="in the demo's database (relay-demo.db)")
     return p
 
 

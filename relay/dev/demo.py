@@ -19,6 +19,7 @@ from workflow.base import utcnow
 from workflow.models import Person, School
 
 DEMO_SCHOOL = "Relay Demo High"
+DEMO_COORDINATOR = "casey@demo-high.example"
 EVERY_DAY = "Mon Tue Wed Thu Fri Sat Sun"
 DAY_START, DAY_END = "8:00", "17:00"
 MIDDAY = 12
@@ -28,7 +29,7 @@ DEMO_ROWS: list[tuple[str, list[dict[str, str]]]] = [
         "schools",
         [{"name": DEMO_SCHOOL, "timezone": "America/Los_Angeles", "region": "Demo Bay", "sms_number": "+15005550006"}],
     ),
-    ("coordinators", [{"school": DEMO_SCHOOL, "name": "Casey Rivera", "email": "casey@demo-high.example"}]),
+    ("coordinators", [{"school": DEMO_SCHOOL, "name": "Casey Rivera", "email": DEMO_COORDINATOR}]),
     ("advisors", [{"school": DEMO_SCHOOL, "name": "Alex Kim", "email": "alex.kim@demo-high.example"}]),
     (
         "students",
@@ -252,6 +253,7 @@ def banner(summary: DemoSummary, *, base_url: str, smtp_bind: str) -> str:
             f"            so that it is {summary.local_time} there: today's internship day"
             f" ({DAY_START}-{DAY_END}) is open and quiet hours are far off.",
             f"  try it    {base_url}/dev/outbox   (text as a student, answer as a mentor)",
+            f"  staff     {base_url}/dashboard   (sign in as {DEMO_COORDINATOR}: the link arrives in the outbox)",
             f"  health    {base_url}/healthz",
             f"  SMTP      {smtp_bind}   (mentors' replies arrive here)",
             "Stop with Ctrl-C.",
