@@ -35,6 +35,7 @@ from web.api_models import (
     TodayDay,
     TodayOut,
 )
+from web.paths import Id
 from web.staff import SignedIn, SignedInWithCsrf, Staff
 from workflow.errors import Refused
 from workflow.oversight import Viewer, listing, needs_attention, resolve_day, student_record, today
@@ -117,7 +118,7 @@ def get_days(
 
 
 @router.get("/days/{day_id}", response_model=DayOut, summary="One internship day")
-def get_day(staff: SignedIn, day_id: int) -> DayOut:
+def get_day(staff: SignedIn, day_id: Id) -> DayOut:
     with _work(staff) as (session, viewer, zone, _):
         return _day(session, viewer, zone, day_id)
 
@@ -128,7 +129,7 @@ def get_day(staff: SignedIn, day_id: int) -> DayOut:
     summary="Settle a day: confirm it on the mentor's behalf or mark it missed",
     responses={400: {"model": ErrorOut, "description": "no reason, or times that don't fit the day"}},
 )
-def resolve(staff: SignedInWithCsrf, day_id: int, body: ResolveIn) -> DayOut:
+def resolve(staff: SignedInWithCsrf, day_id: Id, body: ResolveIn) -> DayOut:
     """A reason is required. Times not given are kept; a confirmed day needs both. Hours are
     recounted; the export then shows `confirmed_via: dashboard`; a student disputed on the day
     is texted."""
@@ -162,7 +163,7 @@ def get_students(staff: SignedIn) -> list[StudentOut]:
 
 
 @router.get("/students/{student_id}", response_model=StudentRecordOut, summary="A student's record")
-def get_student(staff: SignedIn, student_id: int) -> StudentRecordOut:
+def get_student(staff: SignedIn, student_id: Id) -> StudentRecordOut:
     with _work(staff) as (session, viewer, zone, _):
         record = student_record(session, viewer, student_id)
         if record is None:

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from messaging import context
 from web import api_tokens, dashboard, staff_session
 from web.models import ApiToken
+from web.paths import Id
 from web.staff import SignedIn, SignedInWithCsrf, Staff
 
 PATH = "/dashboard/api-tokens"
@@ -48,7 +49,7 @@ def make_token(staff: SignedInWithCsrf, label: Annotated[str, Form(max_length=20
 
 
 @router.post(PATH + "/{token_id}/revoke")
-def revoke_token(staff: SignedInWithCsrf, token_id: int) -> Response:
+def revoke_token(staff: SignedInWithCsrf, token_id: Id) -> Response:
     now = staff_session.now()
     with context.current().sessions.begin() as session:
         row = session.scalars(

@@ -30,6 +30,7 @@ from messaging.models import BouncedAddress, OutboundMessage, SmsOptOut, Status
 from messaging.outbound.failures import clear_bounce
 from web import staff_session
 from web.dashboard import staff_page
+from web.paths import Id
 from web.staff import SignedIn, SignedInWithCsrf, Staff
 from web.today import viewer
 from workflow.errors import Refused
@@ -177,7 +178,7 @@ def _back(done: str, anchor: str) -> Response:
 
 
 @router.post("/dashboard/days/{day_id}/remind")
-def remind_now(day_id: int, staff: SignedInWithCsrf) -> Response:
+def remind_now(day_id: Id, staff: SignedInWithCsrf) -> Response:
     """Email the mentor the reminder again, now (the day must be waiting for them)."""
     now = staff_session.now()
     with context.current().sessions.begin() as session:

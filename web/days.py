@@ -25,6 +25,7 @@ from messaging import context, outbox
 from web import fixing, staff_session
 from web.dashboard import staff_page
 from web.fixing import BadInput
+from web.paths import Id
 from web.staff import SignedIn, SignedInWithCsrf, Staff
 from workflow.errors import Refused
 from workflow.models import DayStatus, InternshipDay
@@ -146,12 +147,12 @@ def day_page(
 
 
 @router.get("/dashboard/days/{day_id}")
-def day(staff: SignedIn, request: Request, day_id: int) -> Response:
+def day(staff: SignedIn, request: Request, day_id: Id) -> Response:
     return day_page(staff, day_id, note=fixing.done(request.query_params))
 
 
 @router.post("/dashboard/days/{day_id}/resolve")
-async def resolve(staff: SignedInWithCsrf, request: Request, day_id: int) -> Response:
+async def resolve(staff: SignedInWithCsrf, request: Request, day_id: Id) -> Response:
     form = await request.form()
     entered = {k: fixing.text(form, k) for k in ("status", "check_in", "check_out", "reason")}
     where, now = fixing.zone(staff), staff_session.now()

@@ -19,6 +19,7 @@ from messaging import context, outbox
 from web import fixing, staff_session
 from web.dashboard import staff_page
 from web.fixing import BadInput
+from web.paths import Id
 from web.staff import SignedIn, SignedInWithCsrf, Staff
 from workflow.errors import Refused
 from workflow.models import AuditEntry
@@ -130,12 +131,12 @@ def request_page(
 
 
 @router.get("/dashboard/requests/{request_id}")
-def one(staff: SignedIn, request: Request, request_id: int) -> Response:
+def one(staff: SignedIn, request: Request, request_id: Id) -> Response:
     return request_page(staff, request_id, note=fixing.done(request.query_params))
 
 
 @router.post("/dashboard/requests/{request_id}/decide")
-async def decide_one(staff: SignedInWithCsrf, request: Request, request_id: int) -> Response:
+async def decide_one(staff: SignedInWithCsrf, request: Request, request_id: Id) -> Response:
     form = await request.form()
     reason, decision = fixing.text(form, "reason"), fixing.text(form, "decision")
     try:

@@ -13,6 +13,7 @@ from messaging import context, outbox
 from web import fixing, staff_session
 from web.dashboard import staff_page
 from web.fixing import BadInput
+from web.paths import Id
 from web.staff import SignedIn, SignedInWithCsrf, Staff
 from workflow.errors import Refused
 from workflow.oversight import add_day, placement_for, student_record
@@ -52,12 +53,12 @@ def student_page(
 
 
 @router.get("/dashboard/students/{student_id}")
-def student(staff: SignedIn, request: Request, student_id: int) -> Response:
+def student(staff: SignedIn, request: Request, student_id: Id) -> Response:
     return student_page(staff, student_id, note=fixing.done(request.query_params))
 
 
 @router.post("/dashboard/placements/{placement_id}/days")
-async def add(staff: SignedInWithCsrf, request: Request, placement_id: int) -> Response:
+async def add(staff: SignedInWithCsrf, request: Request, placement_id: Id) -> Response:
     form = await request.form()
     entered = {k: fixing.text(form, k) for k in ADD_FIELDS}
     where, now = fixing.zone(staff), staff_session.now()

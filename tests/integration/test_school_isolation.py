@@ -304,3 +304,26 @@ def test_without_a_session_every_route_signs_in_or_answers_401(client: TestClien
 def test_an_unknown_path_parameter_fails_the_test() -> None:
     with pytest.raises(pytest.fail.Exception, match="name the path parameter 'thing_id'"):
         _fill("/dashboard/things/{thing_id}", {"day_id": 1})
+
+
+@pytest.mark.parametrize("bad", ["99999999999999999999", "0", "-1", "abc"])
+def test_an_id_out_of_range_in_any_route_is_404(client: TestClient, schools: Any, bad: str) -> None:
+    """Every route's id is a `web.paths.Id`: a number the database cannot hold names nothing."""
+    a = schools.extra["a"]
+    problems = []
+    for method, _, route in _routes(client):
+        if "{" not in route.path:
+            continue
+        csrf = _sign_in(client, schools, a["coordinator_id"])
+        url = re.sub(r"{(\w+)(?::\w+)?}", bad, route.path)
+        plausible = _plausible(a, csrf)
+        headers = {"X-CSRF-Token": csrf}
+        if method == "GET":
+            answer = client.get(url)
+        elif route.path.startswith("/api"):
+            answer = client.request(method, url, json=_json_body(route, plausible), headers=headers)
+        else:
+            answer = client.request(method, url, data=plausible, headers=headers)
+        if answer.status_code != 404:
+            problems.append(f"{method} {route.path} with {bad}: {answer.status_code}")
+    assert problems == []
