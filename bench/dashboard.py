@@ -7,10 +7,12 @@ days, loaded with COPY and INSERT ... SELECT), then measures, after warm-up, N r
 
 - through a running `relay web` (HTTP over loopback, signed in with a real staff session; the API
   with a bearer token from `relay api-token create` when that command exists, else the cookie):
-  GET /dashboard, /dashboard/attention, /dashboard/students/{id}, /api/v1/days for one month. A
+  GET /dashboard, /dashboard/attention, /dashboard/students/{id}, /api/v1/days for one month
+  (its first page: PAGE_SIZE days, as a client gets them without `limit`). A
   path that answers 404 is skipped, and said so (the pages may not be merged yet);
 - the domain functions directly, in this process: workflow.oversight.today, needs_attention,
-  student_record, and a month of the school's days (workflow.exports.attendance).
+  student_record, the first page of a month of days as the API reads it (listing.days_between),
+  and the whole month as `relay export attendance` streams it (workflow.exports.attendance).
 
 Prints the load time and a table of p50/p95 in milliseconds. The machine's other work shows in the
 figures: run it on a quiet machine for numbers to compare.
@@ -42,9 +44,10 @@ from bench import district
 from relay import migrate
 from tests.support import services
 from tests.support.processes import ROOT, relay_env
+from web.api import PAGE_SIZE
 from workflow import exports
 from workflow.models import Role
-from workflow.oversight import Viewer, needs_attention, student_record, today
+from workflow.oversight import Viewer, listing, needs_attention, student_record, today
 
 KEYS = "bench-key-0123456789abcdefghijklmnopqrstuv"
 PUBLIC = "http://relay.bench"
@@ -107,6 +110,10 @@ def measure_domain(url: str, d: district.District, n: int, warmup: int) -> None:
         assert record is not None
         return f"{len(record.days)} days, {len(record.requests)} requests"
 
+    def on_page(session: Session, i: int) -> str:
+        days = listing.days_between(session, viewer, first, last, limit=PAGE_SIZE + 1)
+        return f"{len(days) - 1} days ({first} to {last})"
+
     def on_month(session: Session, i: int) -> str:
         days = list(exports.attendance(session, school=d.school_name, since=first, until=last))
         return f"{len(days)} days ({first} to {last})"
@@ -117,7 +124,8 @@ def measure_domain(url: str, d: district.District, n: int, warmup: int) -> None:
         ("oversight.today", on_today, "today"),
         ("oversight.needs_attention", on_attention, "attention"),
         ("oversight.student_record", on_student, "student"),
-        ("exports.attendance, one month of the school", on_month, "month"),
+        ("listing.days_between, a month's first page", on_page, "page"),
+        ("exports.attendance, the whole month (the CLI)", on_month, "month"),
     ):
         row(name, timed(call(what, key), n, warmup), sizes.get(key, ""))
     engine.dispose()
@@ -179,7 +187,7 @@ def measure_http(url: str, d: district.District, n: int, warmup: int, tmp: Path)
                 {},
             ),
             (
-                "GET /api/v1/days?from=&to= (one month)",
+                "GET /api/v1/days?from=&to= (a month, page 1)",
                 lambda i: f"/api/v1/days?from={first}&to={last}",
                 {"Authorization": f"Bearer {token}"} if token else {},
             ),

@@ -10,6 +10,7 @@ id answers 404, exactly like a missing one, and changes nothing. Errors are JSON
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -39,9 +40,12 @@ from web.paths import Id
 from web.staff import SignedIn, SignedInWithCsrf, Staff
 from workflow.errors import Refused
 from workflow.oversight import Viewer, listing, needs_attention, resolve_day, student_record, today
+from workflow.oversight.attention import SHOWN
 
 PREFIX = "/api/v1"
 MAX_DAYS = 366  # one school year and a bit at a time
+PAGE_SIZE = 500  # days per page of GET /days by default
+MAX_LIMIT = 5000  # at most, per page (and per list of /attention)
 STATUS_OF = {"not_found": 404, "coordinator_only": 403, "not_staff": 403}
 ERRORS: dict[int | str, dict[str, Any]] = {  # "4XX" also stands in for FastAPI's 422: ours is a 400
     400: {"model": ErrorOut, "description": "the request doesn't fit (what is wrong is in `detail`)"},
@@ -101,20 +105,64 @@ def get_today(staff: SignedIn) -> TodayOut:
     return TodayOut(date=board.date, days=lines)
 
 
-@router.get("/days", response_model=list[DayOut], summary="Internship days between two dates")
+NEXT_PAGE = {
+    "Link": {
+        "description": 'the next page, when there is one: `<URL>; rel="next"`, the same query with its `cursor`',
+        "schema": {"type": "string"},
+    }
+}
+
+
+@router.get(
+    "/days",
+    response_model=list[DayOut],
+    summary="Internship days between two dates, a page at a time",
+    responses={200: {"description": "the page's days, by date, then student, then id", "headers": NEXT_PAGE}},
+)
 def get_days(
     staff: SignedIn,
+    request: Request,
+    response: Response,
     since: Annotated[date, Query(alias="from", description="first date (YYYY-MM-DD), inclusive")],
     until: Annotated[date, Query(alias="to", description="last date (YYYY-MM-DD), inclusive")],
     student_email: Annotated[str | None, Query(description="only this student's days")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="days per page")] = PAGE_SIZE,
+    cursor: Annotated[
+        str | None, Query(max_length=500, description='where to go on: from the `Link: rel="next"` header')
+    ] = None,
 ) -> list[DayOut]:
+    """The days as `relay export attendance` has them, with their ids, `limit` at a time. While
+    there are more, the answer has a `Link` header to the next page (RFC 8288, `rel="next"`);
+    the last page has none. `relay export attendance` gives them all at once."""
     if until < since:
         raise ApiError(400, "dates_backwards")
     if until - since >= timedelta(days=MAX_DAYS):
         raise ApiError(400, "range_too_long", max_days=MAX_DAYS)
+    after = _cursor(cursor) if cursor else None
     with _work(staff) as (session, viewer, zone, _):
-        rows = listing.days_between(session, viewer, since, until, student_email=student_email)
+        rows = listing.days_between(
+            session, viewer, since, until, student_email=student_email, limit=limit + 1, after=after
+        )
+    if len(rows) > limit:
+        rows = rows[:limit]
+        following = request.url.include_query_params(cursor=_next_cursor(listing.after(rows[-1])))
+        response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
     return [DayOut.model_validate(row, context={"zone": zone}) for row in rows]
+
+
+def _next_cursor(after: listing.After) -> str:
+    text = f"{after.date.isoformat()}|{after.id}|{after.student_email}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _cursor(cursor: str) -> listing.After:
+    """The place a cursor points at, or a 400 (`bad_cursor`)."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        on, day_id, email = text.split("|", 2)
+        return listing.After(date.fromisoformat(on), email, int(day_id))
+    except ValueError:
+        raise ApiError(400, "bad_cursor") from None
 
 
 @router.get("/days/{day_id}", response_model=DayOut, summary="One internship day")
@@ -171,10 +219,19 @@ def get_student(staff: SignedIn, student_id: Id) -> StudentRecordOut:
     return StudentRecordOut.model_validate(record, context={"zone": zone})
 
 
-@router.get("/attention", response_model=AttentionOut, summary="Needs attention: counts and lists")
-def get_attention(staff: SignedIn) -> AttentionOut:
+@router.get("/attention", response_model=AttentionOut, summary="Needs attention: counts and the first of each list")
+def get_attention(
+    staff: SignedIn,
+    limit: Annotated[
+        int,
+        Query(ge=1, le=MAX_LIMIT, description="how many items of each list (oldest or most urgent first)"),
+    ] = SHOWN,
+) -> AttentionOut:
+    """`counts` are of the whole lists; each list holds its first `limit` items (for `unanswered`,
+    the first `limit` mentors, each with all their days). The days themselves are all in
+    `GET /days`."""
     with _work(staff) as (session, viewer, zone, now):
-        attention = needs_attention(session, viewer, now)
+        attention = needs_attention(session, viewer, now, limit=limit)
     return AttentionOut.model_validate(attention, context={"zone": zone})
 
 

@@ -220,7 +220,7 @@ class ExpiringOut(Out):
 
 
 class AttentionOut(Out):
-    counts: dict[str, int]
+    counts: dict[str, int] = Field(description="how many each list has in all; the lists hold the first `limit`")
     unanswered: list[MentorWaitingOut]
     disputed: list[AttentionDay]
     no_checkout: list[AttentionDay]

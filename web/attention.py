@@ -19,7 +19,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Response
+from fastapi import APIRouter, Form, Query, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,6 +36,7 @@ from web.today import viewer
 from workflow.errors import Refused
 from workflow.models import Person
 from workflow.oversight import Attention, needs_attention, remind_mentor_now
+from workflow.oversight.attention import SHOWN
 
 router = APIRouter(include_in_schema=False)
 PAGE = "/dashboard/attention"
@@ -146,10 +147,14 @@ def _flash(done: str | None) -> str | None:
 
 
 @router.get("/dashboard/attention")
-def attention_page(staff: SignedIn, done: str | None = None) -> Response:
+def attention_page(
+    staff: SignedIn, done: str | None = None, show_all: Annotated[bool, Query(alias="all")] = False
+) -> Response:
+    """Each list's count and its first SHOWN items; `?all=1` lists everything (the days' lists also
+    have their own page, /dashboard/days?status=...)."""
     now = staff_session.now()
     with context.current().sessions() as session:
-        queue: Attention = needs_attention(session, viewer(staff), now)
+        queue: Attention = needs_attention(session, viewer(staff), now, limit=None if show_all else SHOWN)
         problems = channels(session, staff)
     counts = {
         **queue.counts,
@@ -170,6 +175,7 @@ def attention_page(staff: SignedIn, done: str | None = None) -> Response:
         refused=done in REFUSALS,
         zone=ZoneInfo(staff.timezone),
         now=now,
+        show_all=show_all,
     )
 
 

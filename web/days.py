@@ -30,10 +30,9 @@ from web.staff import SignedIn, SignedInWithCsrf, Staff
 from workflow.errors import Refused
 from workflow.models import DayStatus, InternshipDay
 from workflow.oversight import confirm_days, day_for, resolve_day
-from workflow.oversight.attention import DayItem, day_item
+from workflow.oversight.attention_days import DayItem, day_item, day_items
 from workflow.oversight.student import corrections_of
-from workflow.oversight.today import DAY_WITH_PEOPLE
-from workflow.oversight.viewer import days_in_scope
+from workflow.oversight.viewer import placement_scope
 
 router = APIRouter(include_in_schema=False)
 LISTS = ("disputed", "pending", "no_checkout")
@@ -51,9 +50,9 @@ def _condition(status: str) -> Any:
 
 def waiting_days(session: Session, staff: Staff, status: str) -> list[DayItem]:
     """The days of one list the staff member may see, oldest first."""
-    query = days_in_scope(fixing.viewer(staff)).where(_condition(status)).options(DAY_WITH_PEOPLE)
-    rows = session.scalars(query.order_by(InternshipDay.date, InternshipDay.id).limit(MOST)).all()
-    return [day_item(day) for day in rows]
+    query = day_items(placement_scope(fixing.viewer(staff)), _condition(status))
+    rows = session.execute(query.order_by(InternshipDay.date, InternshipDay.id).limit(MOST)).all()
+    return [day_item(row) for row in rows]
 
 
 def _list_page(

@@ -23,7 +23,8 @@ from web.paths import Id
 from web.staff import SignedIn, SignedInWithCsrf, Staff
 from workflow.errors import Refused
 from workflow.models import AuditEntry
-from workflow.oversight import decide_requests, needs_attention, request_for
+from workflow.oversight import decide_requests, request_for
+from workflow.oversight.attention import decisions
 from workflow.requests.queries import who_else
 from workflow.requests.states import State
 
@@ -42,13 +43,13 @@ def _list_page(
 ) -> Response:
     now = staff_session.now()
     with context.current().sessions() as session:
-        decisions = needs_attention(session, fixing.viewer(staff), now).decisions
+        waiting = decisions(session, fixing.viewer(staff), now)  # all of them, oldest first
     return staff_page(
         "staff_requests",
         staff,
         "requests",
         code,
-        decisions=decisions,
+        decisions=waiting,
         zone=fixing.zone(staff),
         error=error,
         note=note,

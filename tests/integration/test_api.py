@@ -222,6 +222,41 @@ def test_today_days_and_a_day(world: Any, client: TestClient) -> None:
     assert client.get("/api/v1/days/99999", headers=headers).json() == theirs.json()
 
 
+def test_days_a_page_at_a_time(world: Any, client: TestClient) -> None:
+    headers = _bearer(_token(world))
+    month = {"from": "2026-02-01", "to": "2026-03-31"}
+    everything = client.get("/api/v1/days", params=month, headers=headers)
+    assert "Link" not in everything.headers, "one page holds them all: no next page"
+    expected = everything.json()
+    assert len(expected) >= 4
+    pages: list[list[dict[str, Any]]] = []
+    params: dict[str, str] | None = {**month, "limit": "3"}
+    url: str | None = "/api/v1/days"
+    while url:
+        answer = client.get(url, params=params, headers=headers)
+        assert answer.status_code == 200, answer.json()
+        pages.append(answer.json())
+        link = answer.headers.get("Link")
+        url, params = (link.split(">;")[0].lstrip("<"), None) if link else (None, None)
+        assert link is None or link.endswith('; rel="next"')
+    assert all(len(page) == 3 for page in pages[:-1]) and 1 <= len(pages[-1]) <= 3
+    assert [d for page in pages for d in page] == expected, "in order, none skipped or repeated"
+    bad = client.get("/api/v1/days", params={**month, "cursor": "not-ours"}, headers=headers)
+    assert bad.status_code == 400 and bad.json()["code"] == "bad_cursor"
+    assert client.get("/api/v1/days", params={**month, "limit": "0"}, headers=headers).status_code == 400
+    assert client.get("/api/v1/days", params={**month, "limit": "5001"}, headers=headers).status_code == 400
+
+
+def test_attention_counts_and_the_first_of_each_list(world: Any, client: TestClient) -> None:
+    headers = _bearer(_token(world))
+    whole = client.get("/api/v1/attention", headers=headers).json()
+    first = client.get("/api/v1/attention", params={"limit": 1}, headers=headers).json()
+    assert first["counts"] == whole["counts"], "counts are of the whole lists"
+    for name in ("unanswered", "disputed", "no_checkout", "no_shows", "decisions", "compliance"):
+        assert first[name] == whole[name][:1]
+    assert whole["counts"]["no_shows"] > 1 and len(first["no_shows"]) == 1
+
+
 def test_resolving_a_day(world: Any, client: TestClient) -> None:
     w = _w(world)
     headers = _bearer(_token(world))
@@ -334,7 +369,11 @@ def test_docs_and_the_api_index(client: TestClient) -> None:
     assert not any(p.startswith("/dashboard") for p in paths)
     fields = spec["components"]["schemas"]["DayOut"]["properties"]
     assert {"id", *exports.ATTENDANCE_FIELDS} == set(fields)
-    assert [p["name"] for p in spec["paths"]["/api/v1/days"]["get"]["parameters"]] == ["from", "to", "student_email"]
+    days_get = spec["paths"]["/api/v1/days"]["get"]
+    assert [p["name"] for p in days_get["parameters"]] == ["from", "to", "student_email", "limit", "cursor"]
+    assert "Link" in days_get["responses"]["200"]["headers"], "the next page's link is documented"
+    attention_get = spec["paths"]["/api/v1/attention"]["get"]
+    assert [p["name"] for p in attention_get["parameters"]] == ["limit"]
     assert "HTTPBearer" in spec["components"]["securitySchemes"]
     assert "422" not in spec["paths"]["/api/v1/days"]["get"]["responses"]  # ours answer 400 in words
     index = client.get("/api")

@@ -19,7 +19,7 @@ from messaging.models import BouncedAddress, OutboundMessage, SmsOptOut, Status
 from relay.app import create_app
 from tests.integration.test_staff_sign_in import BLAKE, CASEY, Clock, _audit, _csrf, _sign_in
 from tests.support import builders
-from web import staff_session
+from web import attention, staff_session
 from workflow.models import DayStatus, InternshipDay, Role
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -175,6 +175,20 @@ def test_needs_attention_lists_each_section_with_its_count(client: TestClient, w
     assert "Phones that opted out of texts" in text and "+15555550102" in text
     assert "Messages that couldn't be sent" in text and "21211" in text
     assert "All clear" in text and "<li>Disputed days</li>" in text
+
+
+def test_needs_attention_shows_the_first_of_each_list_and_links_to_all(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _sign_in(client, world.runtime)
+    whole = client.get("/dashboard/attention").text
+    assert "Show all" not in whole, "every list fits"
+    monkeypatch.setattr(attention, "SHOWN", 1)
+    first = client.get("/dashboard/attention").text
+    assert re.search(r'<a href="/dashboard/attention\?all=1#no_shows">Show all \d+</a> · the first 1 are here', first)
+    everything = client.get("/dashboard/attention", params={"all": "1"}).text
+    assert "Show all" not in everything and everything.count("See the record") == whole.count("See the record")
+    assert first.count("See the record") == 1 < whole.count("See the record")
 
 
 def test_remind_now_needs_the_csrf_token_and_queues_the_email(client: TestClient, world: World) -> None:

@@ -19,6 +19,7 @@ Public routes are listed in PUBLIC, by path.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from datetime import time, timedelta
@@ -173,7 +174,15 @@ def _plausible(a: dict[str, Any], csrf: str) -> dict[str, Any]:
 
 
 def _query(route: Any, a: dict[str, Any]) -> dict[str, Any]:
-    values = {"from": "2026-03-01", "to": "2026-03-31", "student_email": "student0@alpha.example", **a["ids"]}
+    values = {
+        "from": "2026-03-01",
+        "to": "2026-03-31",
+        "student_email": "student0@alpha.example",
+        "all": "1",  # Needs attention's every item
+        "limit": "5000",  # the most of each page or list
+        "cursor": base64.urlsafe_b64encode(b"2026-02-01|0|").decode().rstrip("="),  # a page of /api/v1/days
+        **a["ids"],
+    }
     query = {}
     for param in route.dependant.query_params if getattr(route, "dependant", None) else []:
         name = param.alias

@@ -7,6 +7,11 @@
   students, and for an advisor anyone not their advisee, only as a count);
 - mentors' compliance documents expired or expiring within 30 days (coordinators only).
 
+Each list holds its first `limit` items (SHOWN by default, oldest or most urgent first; None: all)
+and `counts` the whole of each: a large school has a thousand days waiting, which nobody reads on one
+page, so the lists are read with LIMIT in SQL and counted in the same query (`count(*) OVER ()`), as
+plain rows, not ORM objects. Only the no-shows are worked out in Python and cut there.
+
 Channel problems (failed messages, bounced addresses, opted-out phones) live in `messaging` and
 are added by the page. A constant number of queries whatever the size of the school.
 """
@@ -16,17 +21,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import String, and_, cast, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from workflow.attendance.days import at_local, local
 from workflow.models import (
     WEEKDAYS,
     ComplianceDocument,
-    DayStatus,
     InternshipDay,
     InternshipRequest,
     Opportunity,
@@ -35,42 +38,38 @@ from workflow.models import (
     PlacementStatus,
     School,
 )
-from workflow.oversight.today import DAY_WITH_PEOPLE, PersonRef, Presence, person_ref, presence_of
+from workflow.oversight.attention_days import DayItem, MentorWaiting, days_needing_attention
+from workflow.oversight.today import (
+    PersonRef,
+    Presence,
+    meets_on,
+    person_ref,
+    presence_of,
+)
 from workflow.oversight.viewer import Viewer, days_in_scope, placement_scope, request_scope
 from workflow.requests.states import OPEN, State
 
-UNANSWERED_AFTER = timedelta(days=1)  # a mentor asked this long ago without answering needs a look
+__all__ = [  # DayItem and MentorWaiting live in attention_days, and are Attention's too
+    "EXPIRING_WITHIN",
+    "NO_SHOWS_TO_FLAG",
+    "NO_SHOW_WINDOW_DAYS",
+    "SHOWN",
+    "Attention",
+    "DayItem",
+    "Decision",
+    "Expiring",
+    "MentorWaiting",
+    "NoShows",
+    "Pursuer",
+    "decision_counts",
+    "decisions",
+    "needs_attention",
+]
+
 NO_SHOW_WINDOW_DAYS = 14
 NO_SHOWS_TO_FLAG = 2
 EXPIRING_WITHIN = timedelta(days=30)
-
-
-@dataclass(frozen=True)
-class DayItem:
-    day_id: int
-    date: date
-    student: PersonRef
-    site: str
-    mentor: PersonRef
-    status: DayStatus
-    check_in_at: datetime | None
-    check_out_at: datetime | None
-    hours: Decimal | None
-    feedback: str | None
-    asked_at: datetime | None  # when the mentor was asked
-    answered_at: datetime | None  # when the mentor answered (a dispute's time)
-
-
-@dataclass(frozen=True)
-class MentorWaiting:
-    """A mentor with days waiting for their answer, oldest first."""
-
-    mentor: PersonRef
-    count: int
-    oldest_asked_at: datetime
-    oldest_age: timedelta
-    last_reminded_at: datetime | None
-    days: list[DayItem]
+SHOWN = 20  # the first items of each list on the page and in the API by default
 
 
 @dataclass(frozen=True)
@@ -120,10 +119,12 @@ class Attention:
     no_shows: list[NoShows] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     compliance: list[Expiring] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)  # the whole of each list, when it was cut
 
     @property
     def counts(self) -> dict[str, int]:
-        """One count per list (the page's chips); unanswered counts days, and mentors separately."""
+        """One count per list (the page's chips), of the whole list, not only the items held;
+        unanswered counts days, and mentors separately."""
         return {
             "unanswered": sum(m.count for m in self.unanswered),
             "unanswered_mentors": len(self.unanswered),
@@ -133,84 +134,17 @@ class Attention:
             "requests": sum(1 for d in self.decisions if d.kind == "request"),
             "starts": sum(1 for d in self.decisions if d.kind == "start"),
             "compliance": len(self.compliance),
-        }
-
-
-def day_item(day: InternshipDay) -> DayItem:
-    placement = day.placement
-    return DayItem(
-        day_id=day.id,
-        date=day.date,
-        student=person_ref(placement.student),
-        site=placement.site.name,
-        mentor=person_ref(placement.mentor),
-        status=DayStatus(day.status),
-        check_in_at=day.check_in_at,
-        check_out_at=day.check_out_at,
-        hours=day.hours,
-        feedback=day.mentor_feedback,
-        asked_at=day.confirmation_requested_at,
-        answered_at=day.confirmed_at,
-    )
-
-
-def _days_needing_attention(session: Session, viewer: Viewer, now: datetime) -> Attention:
-    # The viewer's placements first, then their days by id through ix_days_needing_attention: with
-    # a join, Postgres misjudges the OR and reads the whole district's index and rows (measured
-    # with bench/dashboard.py: 200-450 ms against 10-25 ms for the largest school).
-    placement_ids = list(session.scalars(select(Placement.id).where(placement_scope(viewer))))
-    days = session.scalars(
-        select(InternshipDay)
-        .where(
-            InternshipDay.placement_id.in_(placement_ids),
-            or_(
-                and_(
-                    InternshipDay.status == DayStatus.pending,
-                    InternshipDay.confirmation_requested_at <= now - UNANSWERED_AFTER,
-                ),
-                InternshipDay.status == DayStatus.disputed,
-                and_(
-                    InternshipDay.no_checkout.is_(True),
-                    InternshipDay.confirmed_via.is_distinct_from("dashboard"),  # as ix_days_needing_attention
-                ),
-            ),
-        )
-        .options(DAY_WITH_PEOPLE)
-        .order_by(InternshipDay.date, InternshipDay.id)
-    ).all()
-    waiting: dict[int, list[InternshipDay]] = defaultdict(list)
-    for day in days:
-        asked = day.confirmation_requested_at
-        if day.status == DayStatus.pending and asked is not None and asked <= now - UNANSWERED_AFTER:
-            waiting[day.placement.mentor_id].append(day)
-    unanswered = []
-    for mentor_days in waiting.values():
-        mentor_days.sort(key=lambda d: (d.confirmation_requested_at or now, d.id))
-        oldest = mentor_days[0].confirmation_requested_at or now
-        reminded = [d.mentor_reminded_at for d in mentor_days if d.mentor_reminded_at is not None]
-        unanswered.append(
-            MentorWaiting(
-                mentor=person_ref(mentor_days[0].placement.mentor),
-                count=len(mentor_days),
-                oldest_asked_at=oldest,
-                oldest_age=now - oldest,
-                last_reminded_at=max(reminded) if reminded else None,
-                days=[day_item(d) for d in mentor_days],
-            )
-        )
-    unanswered.sort(key=lambda m: (m.oldest_asked_at, m.mentor.name))
-    return Attention(
-        unanswered=unanswered,
-        disputed=[day_item(d) for d in days if d.status == DayStatus.disputed],
-        no_checkout=[day_item(d) for d in days if d.no_checkout and d.confirmed_via != "dashboard"],
-    )
+        } | self.totals
 
 
 def _no_shows(session: Session, viewer: Viewer, school: School, now: datetime) -> list[NoShows]:
-    """Students with NO_SHOWS_TO_FLAG or more no-shows in the window. The window's days and the
-    placements are read as plain rows with the student's name and email (a school has thousands)."""
+    """Students with NO_SHOWS_TO_FLAG or more no-shows in the window. Read as plain rows: the
+    placements, each with the dates in the window it has a day on (one string, not a row per day:
+    a large school has ten thousand days in the window, nearly all checked in), and the window's
+    days without a check-in (a day with one is never a no-show)."""
     today = local(now, school).date()
     first = today - timedelta(days=NO_SHOW_WINDOW_DAYS - 1)
+    in_window = and_(InternshipDay.date >= first, InternshipDay.date <= today)
     placements = session.execute(
         select(
             Placement.id,
@@ -221,14 +155,17 @@ def _no_shows(session: Session, viewer: Viewer, school: School, now: datetime) -
             Placement.end_date,
             Person.name,
             Person.email,
+            func.aggregate_strings(cast(InternshipDay.date, String), ",").label("dates"),
         )
         .join(Person, Person.id == Placement.student_id)
+        .outerjoin(InternshipDay, and_(InternshipDay.placement_id == Placement.id, in_window))
         .where(
             placement_scope(viewer),
             Placement.status == PlacementStatus.active,
             Placement.start_date <= today,
             Placement.end_date >= first,
         )
+        .group_by(Placement.id, Person.id)
     ).all()
     rows = session.execute(
         days_in_scope(viewer)
@@ -249,26 +186,31 @@ def _no_shows(session: Session, viewer: Viewer, school: School, now: datetime) -
             Person.email,
         )
         .join(Person, Person.id == Placement.student_id)
-        .where(InternshipDay.date >= first, InternshipDay.date <= today)
+        .where(in_window, InternshipDay.check_in_at.is_(None))
     ).all()
-    by_key = {(r.placement_id, r.date): r for r in rows}
-    candidates: dict[tuple[int, date], Any] = {(r.placement_id, r.date): r for r in rows}
-    for placement in placements:
-        for n in range(NO_SHOW_WINDOW_DAYS):
-            on = first + timedelta(days=n)
-            if meets_on(placement, on):
-                candidates[(placement.id, on)] = placement
     starts: dict[tuple[date, time], datetime] = {}  # at_local per (date, start time): few distinct ones
     missed: dict[int, list[date]] = defaultdict(list)
     students: dict[int, PersonRef] = {}
-    for (placement_id, on), placement in candidates.items():
+
+    def check(placement: Any, on: date, day: Any, scheduled: bool) -> None:
         start = None
-        if meets_on(placement, on):
+        if scheduled:
             key = (on, placement.start_time)
             start = starts.get(key) or starts.setdefault(key, at_local(on, placement.start_time, school.zone))
-        if presence_of(by_key.get((placement_id, on)), start, now) == Presence.no_show:
+        if presence_of(day, start, now) == Presence.no_show:
             missed[placement.student_id].append(on)
             students[placement.student_id] = PersonRef(placement.student_id, placement.name, placement.email)
+
+    for row in rows:
+        check(row, row.date, row, meets_on(row, row.date))
+    window = [(first + timedelta(days=n)) for n in range(NO_SHOW_WINDOW_DAYS)]
+    window_days = [(on, on.isoformat(), WEEKDAYS[on.weekday()]) for on in window]
+    for placement in placements:  # the days it meets on without a row: nobody checked in
+        weekdays = placement.weekdays.split()
+        known = set(placement.dates.split(",")) if placement.dates else set()
+        for on, iso, weekday in window_days:
+            if weekday in weekdays and placement.start_date <= on <= placement.end_date and iso not in known:
+                check(placement, on, None, True)
     flagged = [
         NoShows(students[sid], len(dates), sorted(dates))
         for sid, dates in missed.items()
@@ -278,12 +220,20 @@ def _no_shows(session: Session, viewer: Viewer, school: School, now: datetime) -
     return flagged
 
 
-def meets_on(placement: Any, day: date) -> bool:
-    """`Placement.meets_on` for a row of the placement's columns."""
-    return placement.start_date <= day <= placement.end_date and WEEKDAYS[day.weekday()] in placement.weekdays.split()
+def decision_counts(session: Session, viewer: Viewer) -> dict[str, int]:
+    """How many requests and starts wait for a decision."""
+    waiting = InternshipRequest.status.in_([State.requested, State.start_requested])
+    rows = session.execute(
+        select(InternshipRequest.status, func.count())
+        .where(request_scope(viewer), waiting)
+        .group_by(InternshipRequest.status)
+    )
+    found: dict[str, int] = {status: n for status, n in rows}
+    return {"requests": found.get(State.requested, 0), "starts": found.get(State.start_requested, 0)}
 
 
-def _decisions(session: Session, viewer: Viewer, now: datetime) -> list[Decision]:
+def decisions(session: Session, viewer: Viewer, now: datetime, limit: int | None = None) -> list[Decision]:
+    """The requests and starts waiting for a decision, oldest first (the first `limit`)."""
     waiting = session.scalars(
         select(InternshipRequest)
         .where(request_scope(viewer), InternshipRequest.status.in_([State.requested, State.start_requested]))
@@ -292,6 +242,7 @@ def _decisions(session: Session, viewer: Viewer, now: datetime) -> list[Decision
             joinedload(InternshipRequest.opportunity).joinedload(Opportunity.site),
         )
         .order_by(InternshipRequest.updated_at, InternshipRequest.id)
+        .limit(limit)
     ).all()
     site_ids = {r.opportunity.site_id for r in waiting}
     pursuing = session.execute(  # the batched `workflow.requests.queries.who_else`
@@ -304,11 +255,11 @@ def _decisions(session: Session, viewer: Viewer, now: datetime) -> list[Decision
     at_site: dict[int, list[InternshipRequest]] = defaultdict(list)
     for other, site_id in pursuing:
         at_site[site_id].append(other)
-    decisions = []
+    found = []
     for request in waiting:
         others = [o for o in at_site[request.opportunity.site_id] if o.id != request.id]
         seen = [o for o in others if _visible(viewer, o)]
-        decisions.append(
+        found.append(
             Decision(
                 request_id=request.id,
                 kind="request" if request.status == State.requested else "start",
@@ -321,7 +272,7 @@ def _decisions(session: Session, viewer: Viewer, now: datetime) -> list[Decision
                 others_elsewhere=len(others) - len(seen),
             )
         )
-    return decisions
+    return found
 
 
 def _visible(viewer: Viewer, request: InternshipRequest) -> bool:
@@ -331,10 +282,22 @@ def _visible(viewer: Viewer, request: InternshipRequest) -> bool:
     return viewer.is_coordinator or request.student.advisor_id == viewer.person_id
 
 
-def _compliance(session: Session, viewer: Viewer, school: School, now: datetime) -> list[Expiring]:
+def _compliance(
+    session: Session, viewer: Viewer, school: School, now: datetime, limit: int | None
+) -> tuple[list[Expiring], int]:
+    """The first `limit` documents expired or expiring soon, soonest first, and how many there are."""
     today = local(now, school).date()
     documents = session.execute(
-        select(ComplianceDocument, Person)
+        select(
+            ComplianceDocument.id,
+            ComplianceDocument.kind,
+            ComplianceDocument.status,
+            ComplianceDocument.expires_on,
+            Person.id.label("mentor_id"),
+            Person.name,
+            Person.email,
+            func.count().over().label("total"),
+        )
         .join(Person, Person.id == ComplianceDocument.mentor_id)
         .where(
             Person.school_id == viewer.school_id,
@@ -343,32 +306,42 @@ def _compliance(session: Session, viewer: Viewer, school: School, now: datetime)
             ComplianceDocument.expires_on <= today + EXPIRING_WITHIN,
         )
         .order_by(ComplianceDocument.expires_on, ComplianceDocument.id)
+        .limit(limit)
     ).all()
-    return [
+    listed = [
         Expiring(
-            document_id=document.id,
-            mentor=person_ref(mentor),
-            kind=document.kind,
-            status=document.status,
-            expires_on=document.expires_on,
-            days_left=(document.expires_on - today).days,
-            expired=document.expires_on < today,
+            document_id=d.id,
+            mentor=PersonRef(d.mentor_id, d.name, d.email),
+            kind=d.kind,
+            status=d.status,
+            expires_on=d.expires_on,
+            days_left=(d.expires_on - today).days,
+            expired=d.expires_on < today,
         )
-        for document, mentor in documents
-        if document.expires_on is not None
+        for d in documents
     ]
+    return listed, documents[0].total if documents else 0
 
 
-def needs_attention(session: Session, viewer: Viewer, now: datetime) -> Attention:
-    """The viewer's action queue. Advisors see their advisees' days and decisions; compliance is
-    the coordinator's."""
+def needs_attention(session: Session, viewer: Viewer, now: datetime, *, limit: int | None = SHOWN) -> Attention:
+    """The viewer's action queue: the first `limit` items of each list (None: all of them), and in
+    `counts` how many each has. Advisors see their advisees' days and decisions; compliance is the
+    coordinator's."""
     school = session.get_one(School, viewer.school_id)
-    days = _days_needing_attention(session, viewer, now)
+    days = days_needing_attention(session, viewer, now, limit)
+    no_shows = _no_shows(session, viewer, school, now)
+    compliance, expiring = _compliance(session, viewer, school, now, limit) if viewer.is_coordinator else ([], 0)
     return Attention(
         unanswered=days.unanswered,
         disputed=days.disputed,
         no_checkout=days.no_checkout,
-        no_shows=_no_shows(session, viewer, school, now),
-        decisions=_decisions(session, viewer, now),
-        compliance=_compliance(session, viewer, school, now) if viewer.is_coordinator else [],
+        no_shows=no_shows[:limit],  # worked out in Python from the window's days: cut here
+        decisions=decisions(session, viewer, now, limit),
+        compliance=compliance,
+        totals={
+            **days.totals,
+            "no_shows": len(no_shows),
+            **decision_counts(session, viewer),
+            "compliance": expiring,
+        },
     )

@@ -2,7 +2,8 @@
 them (with their ids) for a date range, optionally one student's, or one day; and the students.
 
 One query per list whatever its length (columns only, no ORM rows: a month of a 1,000-student
-school is some 20,000 days), times in the school's zone like the export's.
+school is some 20,000 days), times in the school's zone like the export's; the days a page at a time
+(`limit`, and `after` the last one's sort key).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from workflow.models import InternshipDay, Person, Placement, School, Site
@@ -90,14 +91,42 @@ def _rows(session: Session, viewer: Viewer, query: Select[*tuple[Any, ...]]) -> 
     ]
 
 
+@dataclass(frozen=True)
+class After:
+    """Where a page of days ended: the sort key of its last day (`days_between`'s order)."""
+
+    date: date
+    student_email: str
+    id: int
+
+
 def days_between(
-    session: Session, viewer: Viewer, since: date, until: date, *, student_email: str | None = None
+    session: Session,
+    viewer: Viewer,
+    since: date,
+    until: date,
+    *,
+    student_email: str | None = None,
+    limit: int | None = None,
+    after: After | None = None,
 ) -> list[DayRow]:
-    """The viewer's days from `since` to `until` (inclusive), by date, then student, then id."""
+    """The viewer's days from `since` to `until` (inclusive), by date, then student, then id: the
+    first `limit` of them after `after` (a page ends where the next begins, by its sort key, so
+    pages neither skip nor repeat a day and a later page costs no more than the first)."""
+    email = func.coalesce(Student.email, "")
     query = _query(viewer).where(InternshipDay.date >= since, InternshipDay.date <= until)
     if student_email:
         query = query.where(func.lower(Student.email) == student_email.strip().lower())
-    return _rows(session, viewer, query.order_by(InternshipDay.date, Student.email, InternshipDay.id))
+    if after is not None:
+        query = query.where(
+            tuple_(InternshipDay.date, email, InternshipDay.id) > (after.date, after.student_email, after.id)
+        )
+    return _rows(session, viewer, query.order_by(InternshipDay.date, email, InternshipDay.id).limit(limit))
+
+
+def after(row: DayRow) -> After:
+    """The place to continue after `row`."""
+    return After(row.date, row.student_email or "", row.id)
 
 
 def day_row(session: Session, viewer: Viewer, day_id: int) -> DayRow | None:

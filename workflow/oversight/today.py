@@ -1,8 +1,8 @@
 """Today: every placement scheduled today (the school's local date) and every unscheduled check-in,
 with each student's presence, times, goals and the mentor's answer, and counts per presence.
 
-A constant number of queries whatever the number of students: the school, today's placements and
-today's days, each loaded with the people and site they show.
+A constant number of queries whatever the number of students: the school's zone, today's placements
+and today's days, each as plain rows with the names of the people and site they show.
 """
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, aliased, joinedload
 
-from workflow.attendance.days import at_local, local
+from workflow.attendance.days import at_local
 from workflow.attendance.jobs import NUDGE_AFTER
-from workflow.models import WEEKDAYS, DayStatus, InternshipDay, Person, Placement, PlacementStatus, School
-from workflow.oversight.viewer import Viewer, days_in_scope, placement_scope
+from workflow.models import WEEKDAYS, DayStatus, InternshipDay, Person, Placement, PlacementStatus, School, Site
+from workflow.oversight.viewer import Viewer, placement_scope
 
 # A placement loaded with what every line shows: its student, mentor and site; and a day with its placement's.
 PEOPLE = (joinedload(Placement.student), joinedload(Placement.mentor), joinedload(Placement.site))
@@ -92,7 +93,8 @@ def person_ref(person: Person) -> PersonRef:
     return PersonRef(person.id, person.name, person.email)
 
 
-def answer_of(day: InternshipDay | None) -> MentorAnswer:
+def answer_of(day: Any) -> MentorAnswer:
+    """From an `InternshipDay` or a row with its `status`."""
     if day is None:
         return MentorAnswer.none
     if day.status == DayStatus.pending:
@@ -136,17 +138,65 @@ def presence_of(day: DayFacts | None, start: datetime | None, now: datetime) -> 
     return Presence.expected
 
 
-def _line(placement: Placement, day: InternshipDay | None, today: date, school: School, now: datetime) -> TodayLine:
-    scheduled = placement.meets_on(today)
-    start = at_local(today, placement.start_time, school.zone) if scheduled else None
-    end = at_local(today, placement.end_time, school.zone) if scheduled else None
+# What a line reads, as plain columns: the placement's schedule, its student, mentor and site.
+Student = aliased(Person, name="student")
+Mentor = aliased(Person, name="mentor")
+PLACEMENT_COLUMNS = (
+    Placement.id.label("placement_id"),
+    Placement.weekdays,
+    Placement.start_time,
+    Placement.end_time,
+    Placement.start_date,
+    Placement.end_date,
+    Student.id.label("student_id"),
+    Student.name.label("student_name"),
+    Student.email.label("student_email"),
+    Mentor.id.label("mentor_id"),
+    Mentor.name.label("mentor_name"),
+    Mentor.email.label("mentor_email"),
+    Site.name.label("site"),
+)
+DAY_COLUMNS = (
+    InternshipDay.id,
+    InternshipDay.status,
+    InternshipDay.check_in_at,
+    InternshipDay.check_out_at,
+    InternshipDay.hours,
+    InternshipDay.goals,
+    InternshipDay.distance_m,
+    InternshipDay.no_checkout,
+    InternshipDay.confirmed_via,
+    InternshipDay.confirmation_requested_at,
+    InternshipDay.mentor_feedback,
+)
+
+
+def with_people(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    """Join a query on `Placement` to the placement's student, mentor and site."""
+    return (
+        query.join(Student, Student.id == Placement.student_id)
+        .join(Mentor, Mentor.id == Placement.mentor_id)
+        .join(Site, Site.id == Placement.site_id)
+    )
+
+
+def meets_on(placement: Any, day: date) -> bool:
+    """`Placement.meets_on` for a row of the placement's columns."""
+    return placement.start_date <= day <= placement.end_date and WEEKDAYS[day.weekday()] in placement.weekdays.split()
+
+
+def _line(placement: Any, day: Any, today: date, zone: ZoneInfo, now: datetime) -> TodayLine:
+    """A line from a row of PLACEMENT_COLUMNS and, once there is one, a row of DAY_COLUMNS."""
+    scheduled = meets_on(placement, today)
+    start = at_local(today, placement.start_time, zone) if scheduled else None
+    end = at_local(today, placement.end_time, zone) if scheduled else None
     answer = answer_of(day)
     return TodayLine(
         day_id=day.id if day else None,
-        placement_id=placement.id,
-        student=person_ref(placement.student),
-        site=placement.site.name,
-        mentor=person_ref(placement.mentor),
+        placement_id=placement.placement_id,
+        student=PersonRef(placement.student_id, placement.student_name, placement.student_email),
+        site=placement.site,
+        mentor=PersonRef(placement.mentor_id, placement.mentor_name, placement.mentor_email),
         scheduled_start=start,
         scheduled_end=end,
         unscheduled=not scheduled,
@@ -164,32 +214,33 @@ def _line(placement: Placement, day: InternshipDay | None, today: date, school: 
 
 
 def today(session: Session, viewer: Viewer, now: datetime) -> TodayBoard:
-    """The Today page for the viewer: their school's (or advisees') placements today."""
-    school = session.get_one(School, viewer.school_id)
-    on = local(now, school).date()
-    placements = session.scalars(
-        select(Placement)
-        .where(
+    """The Today page for the viewer: their school's (or advisees') placements today. Two queries of
+    plain rows (a large school has a thousand lines; ORM objects cost more than the SQL)."""
+    zone = ZoneInfo(session.scalars(select(School.timezone).where(School.id == viewer.school_id)).one())
+    on = now.astimezone(zone).date()
+    placements = session.execute(
+        with_people(select(*PLACEMENT_COLUMNS)).where(
             placement_scope(viewer),
             Placement.status == PlacementStatus.active,
             Placement.start_date <= on,
             Placement.end_date >= on,
             Placement.weekdays.contains(WEEKDAYS[on.weekday()]),
         )
-        .options(*PEOPLE)
     ).all()
-    days = session.scalars(days_in_scope(viewer).where(InternshipDay.date == on)).all()
-    # An unscheduled check-in's placement is not among today's: load those few with their people.
-    # (A day's `placement` then comes from the session's identity map, without a query per day.)
-    others = {d.placement_id for d in days} - {p.id for p in placements}
-    unscheduled = (  # held here: the identity map keeps only objects something refers to
-        session.scalars(select(Placement).where(Placement.id.in_(others)).options(*PEOPLE)).all() if others else []
-    )
+    # Today's days with their placements' columns too: an unscheduled check-in's placement is not
+    # among today's.
+    days = session.execute(
+        with_people(
+            select(*DAY_COLUMNS, *PLACEMENT_COLUMNS)
+            .select_from(InternshipDay)
+            .join(Placement, Placement.id == InternshipDay.placement_id)
+        ).where(placement_scope(viewer), InternshipDay.date == on)
+    ).all()
     by_placement = {d.placement_id: d for d in days}
-    shown = {p.id: p for p in placements if p.meets_on(on)}
-    shown.update({p.id: p for p in unscheduled})
-    shown.update({d.placement_id: d.placement for d in days})
-    lines = [_line(p, by_placement.get(p.id), on, school, now) for p in shown.values()]
+    shown: dict[int, Any] = {p.placement_id: p for p in placements if meets_on(p, on)}
+    for d in days:
+        shown.setdefault(d.placement_id, d)
+    lines = [_line(p, by_placement.get(i), on, zone, now) for i, p in shown.items()]
     lines.sort(key=lambda line: (line.scheduled_start or line.check_in_at or now, line.student.name, line.placement_id))
     counts = dict.fromkeys(Presence, 0)
     for line in lines:
