@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import threading
@@ -75,6 +76,17 @@ def _start_scheduler(runtime: Runtime, stop: threading.Event) -> threading.Threa
     return thread
 
 
+def freeze_startup_heap() -> None:
+    """Put every object alive once the process has started (modules, the ORM's mappers, the app)
+    out of the garbage collector's reach, after one last collection.
+
+    A full collection otherwise walks all of them: on the district benchmark one request in six
+    met one, taking up to 160 ms, which was the whole of Today's p95 tail. Objects made later are
+    collected as before; nothing made at start-up is ever freed anyway."""
+    gc.collect()
+    gc.freeze()
+
+
 def serve(
     runtime: Runtime,
     *,
@@ -93,10 +105,13 @@ def serve(
             host, port = split_bind(runtime.settings.http_bind)
             app = create_app(runtime, on_startup=on_startup, on_shutdown=on_shutdown)
             config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on", access_log=False)
+            freeze_startup_heap()
             uvicorn.Server(config).run()
         elif on_startup:
+            freeze_startup_heap()
             asyncio.run(_serve_hooks(on_startup, on_shutdown or []))
         else:
+            freeze_startup_heap()
             wait_for_signal(stop)
     finally:
         stop.set()

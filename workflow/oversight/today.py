@@ -8,13 +8,14 @@ and today's days, each as plain rows with the names of the people and site they 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from workflow.attendance.days import at_local
@@ -185,11 +186,12 @@ def meets_on(placement: Any, day: date) -> bool:
     return placement.start_date <= day <= placement.end_date and WEEKDAYS[day.weekday()] in placement.weekdays.split()
 
 
-def _line(placement: Any, day: Any, today: date, zone: ZoneInfo, now: datetime) -> TodayLine:
-    """A line from a row of PLACEMENT_COLUMNS and, once there is one, a row of DAY_COLUMNS."""
+def _line(placement: Any, day: Any, today: date, at: Callable[[time], datetime], now: datetime) -> TodayLine:
+    """A line from a row of PLACEMENT_COLUMNS and, once there is one, a row of DAY_COLUMNS;
+    `at` makes a local time of `today` aware."""
     scheduled = meets_on(placement, today)
-    start = at_local(today, placement.start_time, zone) if scheduled else None
-    end = at_local(today, placement.end_time, zone) if scheduled else None
+    start = at(placement.start_time) if scheduled else None
+    end = at(placement.end_time) if scheduled else None
     answer = answer_of(day)
     return TodayLine(
         day_id=day.id if day else None,
@@ -214,33 +216,34 @@ def _line(placement: Any, day: Any, today: date, zone: ZoneInfo, now: datetime) 
 
 
 def today(session: Session, viewer: Viewer, now: datetime) -> TodayBoard:
-    """The Today page for the viewer: their school's (or advisees') placements today. Two queries of
-    plain rows (a large school has a thousand lines; ORM objects cost more than the SQL)."""
+    """The Today page for the viewer: their school's (or advisees') placements today. One query of
+    plain rows (a large school has a thousand lines; ORM objects cost more than the SQL): the
+    viewer's placements, each with today's day if it has one, kept if the placement meets today
+    or the day exists (an unscheduled check-in)."""
     zone = ZoneInfo(session.scalars(select(School.timezone).where(School.id == viewer.school_id)).one())
     on = now.astimezone(zone).date()
-    placements = session.execute(
-        with_people(select(*PLACEMENT_COLUMNS)).where(
-            placement_scope(viewer),
-            Placement.status == PlacementStatus.active,
-            Placement.start_date <= on,
-            Placement.end_date >= on,
-            Placement.weekdays.contains(WEEKDAYS[on.weekday()]),
-        )
-    ).all()
-    # Today's days with their placements' columns too: an unscheduled check-in's placement is not
-    # among today's.
-    days = session.execute(
+    scheduled = and_(
+        Placement.status == PlacementStatus.active,
+        Placement.start_date <= on,
+        Placement.end_date >= on,
+        Placement.weekdays.contains(WEEKDAYS[on.weekday()]),
+    )
+    rows = session.execute(
         with_people(
-            select(*DAY_COLUMNS, *PLACEMENT_COLUMNS)
-            .select_from(InternshipDay)
-            .join(Placement, Placement.id == InternshipDay.placement_id)
-        ).where(placement_scope(viewer), InternshipDay.date == on)
+            select(*PLACEMENT_COLUMNS, *DAY_COLUMNS)
+            .select_from(Placement)
+            .outerjoin(InternshipDay, and_(InternshipDay.placement_id == Placement.id, InternshipDay.date == on))
+        ).where(placement_scope(viewer), or_(scheduled, InternshipDay.id.is_not(None)))
     ).all()
-    by_placement = {d.placement_id: d for d in days}
-    shown: dict[int, Any] = {p.placement_id: p for p in placements if meets_on(p, on)}
-    for d in days:
-        shown.setdefault(d.placement_id, d)
-    lines = [_line(p, by_placement.get(i), on, zone, now) for i, p in shown.items()]
+    clock: dict[time, datetime] = {}  # a few distinct start and end times: each made aware once
+
+    def at(moment: time) -> datetime:
+        if moment not in clock:
+            clock[moment] = at_local(on, moment, zone)
+        return clock[moment]
+
+    lines = [_line(row, row if row.id is not None else None, on, at, now) for row in rows]
+    lines = [line for line in lines if not line.unscheduled or line.day_id is not None]
     lines.sort(key=lambda line: (line.scheduled_start or line.check_in_at or now, line.student.name, line.placement_id))
     counts = dict.fromkeys(Presence, 0)
     for line in lines:
