@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,12 +83,19 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
+# A page of a thousand lines shows the same few start and end times again and again, and htmx asks
+# for the same page every few seconds: each moment is formatted once.
+FORMATTED_MOMENTS = 8192
+
+
+@lru_cache(maxsize=FORMATTED_MOMENTS)
 def _local_time(value: Any, zone: Any) -> str:
     if value is None:
         return "—"
     return str(value.astimezone(zone).strftime("%-I:%M %p").lower().replace(" ", ""))
 
 
+@lru_cache(maxsize=FORMATTED_MOMENTS)
 def _local_date(value: Any, zone: Any = None) -> str:
     if value is None:
         return "—"
