@@ -14,16 +14,18 @@ missing corpus is returned with `missing` set to the reason, never as an error.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from messaging.inbound.reading.html_text import html_to_text
+from messaging.inbound.reading.html_text import reply_html_to_text
 from messaging.inbound.reading.mime import parse
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_CORPORA = REPO.parent / "shared" / "corpora"
+# RELAY_CORPORA points elsewhere (a worktree beside the repository has no ../shared).
+SHARED_CORPORA = Path(os.environ.get("RELAY_CORPORA") or REPO.parent / "shared" / "corpora")
 FIXTURES = REPO / "tests" / "fixtures" / "replies"
 # Written later by someone who never saw the parser, and never used to tune it: an honest check.
 HOLDOUT = REPO / "tests" / "fixtures" / "replies_holdout"
@@ -97,7 +99,9 @@ def talon_html(root: Path | None = None) -> Corpus:
     folder = (root or SHARED_CORPORA) / "talon" / "html_replies"
     if not folder.is_dir():
         return Corpus("talon-html", "with_signature", "ignore", [], missing=f"{folder} not found")
-    cases = [Case(path.stem, html_to_text(_read(path)), TALON_HTML_REPLY) for path in sorted(folder.glob("*.html"))]
+    cases = [
+        Case(path.stem, reply_html_to_text(_read(path)), TALON_HTML_REPLY) for path in sorted(folder.glob("*.html"))
+    ]
     return Corpus("talon-html", "with_signature", "ignore", cases)
 
 

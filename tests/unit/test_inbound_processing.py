@@ -378,3 +378,46 @@ def test_a_bounce_to_the_bare_address_is_stored_and_ignored(school_runtime: Any)
         assert session.get(BouncedAddress, "ruth@example.org") is None
         assert session.get_one(OutboundMessage, original.id).status == Status.queued
     assert inbound.sent(runtime, "cora@example.org") == []
+
+
+def test_a_gmail_reaction_reaches_its_handler_as_its_emoji_alone(
+    school_runtime: Any, replies: list[IncomingReply]
+) -> None:
+    token = _token(school_runtime)
+    msg = EmailMessage()
+    msg["From"] = "Ruth Chen <ruth@example.org>"
+    msg["To"] = addresses.reply_address(token, "relay.test")
+    msg["Subject"] = "Re: Please confirm Maya's day"
+    msg["In-Reply-To"] = _ours(token)
+    msg.set_content("👍\n\nRuth reacted via Gmail<https://www.google.com/gmail/about/>\n")
+    msg.add_alternative('{"emoji": "👍", "version": 1}', subtype="vnd.google.email-reaction+json")
+    msg.add_alternative('<p style="font-size:50px">👍</p><p>Ruth reacted via <a href="#">Gmail</a></p>', subtype="html")
+    row = inbound.email(
+        school_runtime, msg.as_bytes(), addresses.reply_address(token, "relay.test"), mail_from="ruth@example.org"
+    )
+    assert (row.status, row.kind) == ("processed", "attendance.confirm")
+    assert [r.text for r in replies] == ["👍"]
+
+
+def test_an_html_only_outlook_reply_reaches_its_handler_without_the_original(
+    school_runtime: Any, replies: list[IncomingReply]
+) -> None:
+    token = _token(school_runtime)
+    msg = EmailMessage()
+    msg["From"] = "Ruth Chen <ruth@example.org>"
+    msg["To"] = addresses.reply_address(token, "relay.test")
+    msg["Subject"] = "RE: Please confirm Maya's day"
+    msg["In-Reply-To"] = _ours(token)
+    msg.set_content(
+        '<html><body><div class="elementToProof">Yes, all day.</div><div id="appendonsend"></div>'
+        '<hr style="display:inline-block;width:98%" tabindex="-1"><div id="divRplyFwdMsg" dir="ltr"><b>From:</b> '
+        "Relay &lt;relay@relay.test&gt;<br><b>Sent:</b> Tuesday, March 10, 2026 3:05 PM<br><b>To:</b> Ruth Chen"
+        "<br><b>Subject:</b> Please confirm Maya's day</div><div><p>Was Maya at Riverside Clinic today?</p></div>"
+        "</body></html>",
+        subtype="html",
+    )
+    row = inbound.email(
+        school_runtime, msg.as_bytes(), addresses.reply_address(token, "relay.test"), mail_from="ruth@example.org"
+    )
+    assert (row.status, row.kind) == ("processed", "attendance.confirm")
+    assert [r.text for r in replies] == ["Yes, all day."]

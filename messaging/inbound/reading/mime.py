@@ -1,7 +1,10 @@
 """Reading an email robustly: any bytes in, a `ParsedEmail` out, never an exception.
 
 Headers are decoded (RFC 2047) leniently; the body is the first inline text/plain part, or the
-first text/html part turned into text; attachments are ignored. Each part is decoded by its
+first text/html part turned into text with its quote cut (`html_text.reply_html_to_text`);
+attachments are ignored. A message declared multipart that has no parts (the body straight after
+the headers) is read as one text part, or by the boundary its body really uses. A Gmail emoji
+reaction (its `text/vnd.google.email-reaction+json` part) is read as its emoji alone. Each part is decoded by its
 transfer encoding (quoted-printable, base64) and then by its declared charset, falling back to
 UTF-8, windows-1252 and latin-1 (which cannot fail). Work is bounded: at most `MAX_PARTS` parts
 are looked at and at most `MAX_TEXT_CHARS` characters of body are kept.
@@ -10,6 +13,7 @@ are looked at and at most `MAX_TEXT_CHARS` characters of body are kept.
 from __future__ import annotations
 
 import email
+import json
 import re
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
@@ -17,7 +21,7 @@ from email.message import Message
 from email.policy import compat32
 from email.utils import getaddresses, parseaddr
 
-from messaging.inbound.reading.html_text import html_to_text
+from messaging.inbound.reading.html_text import reply_html_to_text
 
 MAX_PARTS = 200
 MAX_TEXT_CHARS = 200_000
@@ -58,6 +62,7 @@ class ParsedEmail:
     report: DeliveryReport | None = None
     defects: int = 0
     hops: int = 0  # Received: headers, for spotting mail loops
+    reaction: str | None = None  # a Gmail emoji reaction's emoji (then `text` is that emoji alone)
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
@@ -117,9 +122,54 @@ def _is_attachment(part: Message) -> bool:
     return disposition == "attachment" or bool(part.get_filename())
 
 
+_BOUNDARY_LINE = re.compile(r"^--([^\s]{1,200})[ \t]*\r?$", re.MULTILINE)
+_LOOKS_HTML = re.compile(r"<(?:html|body|div|p|br|table|span)\b", re.IGNORECASE)
+
+
+def _partless(message: Message) -> Message | None:
+    """A message declared multipart whose body has no parts (no boundary, or not the declared
+    one), as a message a reader can take the body of: its real parts when the body opens with a
+    boundary line of its own, else one text part (HTML when it looks like HTML)."""
+    if message.get_content_maintype() != "multipart" or message.is_multipart():
+        return None
+    try:
+        payload = message.get_payload(decode=True)
+    except Exception:
+        payload = None
+    data = payload if isinstance(payload, bytes) else b""
+    body = decode_bytes(data[: MAX_TEXT_CHARS * 4], message.get_content_charset())[:MAX_TEXT_CHARS]
+    found = _BOUNDARY_LINE.search(body[:5_000])
+    if found:
+        subtype = message.get_content_subtype()
+        head = f'Content-Type: multipart/{subtype}; boundary="{found.group(1)}"\r\n\r\n'.encode("ascii", "replace")
+        reparsed = email.message_from_bytes(head + data[: MAX_TEXT_CHARS * 4], policy=compat32)
+        if reparsed.is_multipart():
+            return reparsed
+    kind = "html" if _LOOKS_HTML.search(body[:5_000]) else "plain"
+    part = Message()
+    part.set_payload(body, "utf-8")
+    part.set_type(f"text/{kind}")
+    return part
+
+
+REACTION_TYPE = "text/vnd.google.email-reaction+json"
+MAX_REACTION_CHARS = 16
+
+
+def _reaction(part: Message) -> str | None:
+    """The emoji of a Gmail reaction part ({"emoji": "👍", "version": 1}), or None."""
+    try:
+        data = json.loads(_part_text(part)[:2_000])
+    except ValueError:
+        return None
+    emoji = data.get("emoji") if isinstance(data, dict) else None
+    return emoji.strip() if isinstance(emoji, str) and 0 < len(emoji.strip()) <= MAX_REACTION_CHARS else None
+
+
 def _bodies(message: Message) -> tuple[str | None, str | None]:
     plain: str | None = None
     html: str | None = None
+    message = _partless(message) or message
     for seen, part in enumerate(message.walk()):
         if seen >= MAX_PARTS:
             break
@@ -221,6 +271,15 @@ def _original_message_id(part: Message) -> str | None:
     return _message_ids(match.group(1))[0] if match else None
 
 
+def _find_reaction(message: Message) -> str | None:
+    for seen, part in enumerate(message.walk()):
+        if seen >= MAX_PARTS:
+            break
+        if part.get_content_type() == REACTION_TYPE:
+            return _reaction(part)
+    return None
+
+
 def parse(raw: bytes) -> ParsedEmail:
     """Never raises: a message too broken to read still yields what could be read."""
     try:
@@ -232,7 +291,10 @@ def parse(raw: bytes) -> ParsedEmail:
         headers.setdefault(key.lower(), _header_text(value))
     name, address = parseaddr(headers.get("from", ""))
     plain, html = _bodies(message)
-    text = plain if plain is not None and plain.strip() else (html_to_text(html) if html else (plain or ""))
+    text = plain if plain is not None and plain.strip() else (reply_html_to_text(html) if html else (plain or ""))
+    reaction = _find_reaction(message)
+    if reaction is not None:
+        text = reaction  # "Jordan reacted via Gmail" and the quote around it are Gmail's, not the person's
     return ParsedEmail(
         message_id=next(iter(_message_ids(headers.get("message-id", ""))), None),
         from_address=address.strip().lower(),
@@ -244,6 +306,7 @@ def parse(raw: bytes) -> ParsedEmail:
         in_reply_to=_message_ids(headers.get("in-reply-to", "")),
         references=_message_ids(headers.get("references", "")),
         text=text[:MAX_TEXT_CHARS],
+        reaction=reaction,
         html=html,
         content_type=message.get_content_type(),
         headers=headers,

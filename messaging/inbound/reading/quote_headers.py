@@ -62,6 +62,19 @@ _ENDING_VERBS = (
 _MIDDLE_VERBS = (" schrieb ", " skrev ", " schreef ", " escribió ", " a écrit ", " escreveu ", " wrote ")
 
 
+# A header cut in the middle of its date or time ("On Tue, Mar 4, 2025 at" / "8:02 AM Relay <...>
+# wrote:"): it has a year or a time and ends on a number, a connector ("at", "à", "um", "a las",
+# "às", "alle", "om", "kl.") or AM/PM, not on a sentence's end.
+_DATE_EVIDENCE = re.compile(r"\b(?:1[89]|20)\d\d\b|\d:\d\d")
+_OPEN_END = re.compile(r"(?:\d|\b(?:at|à|a las|às|as|um|alle|om|kl\.?|[ap]\.?\s?m\.?))[,\s]*$", re.IGNORECASE)
+
+
+def _cut_mid_date(joined: str) -> bool:
+    """Whether a header's first lines end in the middle of its date (so the next line, even one
+    that reads as a header on its own, continues it)."""
+    return _DATE_EVIDENCE.search(joined) is not None and _OPEN_END.search(joined[-20:]) is not None
+
+
 def _first_word(line: str) -> str:
     words = line.split(None, 1)
     return words[0].lower() if words else ""
@@ -126,9 +139,14 @@ def attribution_end(lines: Sequence[Line], start: int) -> int:
         if not following:
             return 0
         unquoted = following.lstrip("> ")  # a wrapped "> wrote:" may look quoted
-        if unquoted and _could_start_attribution(unquoted) and attribution_end([read_line(unquoted)], 0):
+        if (
+            unquoted
+            and not _cut_mid_date(joined)
+            and _could_start_attribution(unquoted)
+            and attribution_end([read_line(unquoted)], 0)
+        ):
             return 0  # the header starts on that later line
-        if not unquoted.strip() or _first_word(unquoted) in _LEADING_WORDS:
+        if not unquoted.strip() or (_first_word(unquoted) in _LEADING_WORDS and not _cut_mid_date(joined)):
             return 0  # "On this day ... / On 28 Jan 2016, X wrote:": the later line starts one
         joined = f"{joined} {following}"
         text_lines += 1
