@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from email_reply_parser import EmailReplyParser
 
 from bench import corpora
+from bench import evaluations as evaluation_corpus
 from messaging.inbound.reading.intent import classify
 from messaging.inbound.reading.reply_text import Reply, split_reply
 
@@ -114,11 +115,19 @@ def main() -> None:
     print("(talon keeps 'Sent from my iPhone'). email-reply-parser is scored on the same text and expectation.")
     print("fixtures: only kind 'reply' is scored; intent = classify(Reply.text, purpose) against the label.")
     print("held-out: 50 more replies, written by someone who never saw the parser; never used to tune it.")
+    right, total, guessed, wrong = evaluation_corpus.score()
+    print()
+    print(
+        f"evaluations: {percent(right, total)} read right (status, the five levels, the recommendation);"
+        f" {guessed} partial or unclear replies read as complete (guessed)"
+    )
     if args.failures:
         print()
         for result in scores:
             for line in result.failures:
                 print(line)
+        for outcome in wrong:
+            print(f"evaluations/{outcome.name}: {outcome.got.status} {outcome.got.levels}")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ class Purpose(enum.StrEnum):
     student_pages = "student.pages"  # a student opens their pages (link)
     request_decide = "request.decide"  # a coordinator decides an internship request (link, reply)
     start_decide = "start.decide"  # an advisor decides a request to start (link, reply)
+    evaluation = "evaluation"  # a mentor evaluates a placement on the five learning goals (link, reply)
     bounce = "bounce"  # internal: the envelope sender of outgoing mail, bounce+<token>@<inbound domain>
 
 
@@ -48,6 +49,7 @@ PURPOSES: dict[Purpose, int] = {
     Purpose.request_decide: 7,
     Purpose.start_decide: 8,
     Purpose.bounce: 11,
+    Purpose.evaluation: 14,
 }
 # Codes of purposes removed because nothing issued them: "reply.test", "start.request", "notice.expired".
 RETIRED_CODES = frozenset({2, 9, 10})

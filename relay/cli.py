@@ -228,7 +228,7 @@ IMPORT_KINDS = [
     "opportunities",
     "compliance",
 ]
-EXPORT_KINDS = ["attendance", "placements"]
+EXPORT_KINDS = ["attendance", "placements", "evaluations"]
 IMPORT_HELP = """Columns (header names exact; extra columns are ignored; booleans yes/no;
 phones E.164 or national numbers of the school's country). Import in this order:
 

@@ -12,13 +12,14 @@ from typing import TextIO
 from messaging import outbox
 from messaging.inbound.handling.actions.placements import pages_link
 from relay.runtime import Runtime
-from workflow import exports, imports, people
+from workflow import evaluations, exports, imports, people
 from workflow.base import utcnow
 from workflow.models import Role
 
 EXPORTS = {
     "attendance": (exports.attendance, exports.ATTENDANCE_FIELDS),
     "placements": (exports.placements, exports.PLACEMENT_FIELDS),
+    "evaluations": (evaluations.export, evaluations.EXPORT_FIELDS),
 }
 
 

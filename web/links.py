@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from messaging import context, outbox, rendering, short_links, tokens
 from messaging.inbound.doors.store import clean
-from messaging.inbound.handling.actions import attendance, placements
+from messaging.inbound.handling.actions import attendance, evaluations, placements
 from messaging.inbound.handling.incoming import LinkAction
 from messaging.models import ActionToken
 from messaging.tokens import Purpose
@@ -37,6 +37,7 @@ LINK_ACTIONS: dict[Purpose, LinkAction] = {
     Purpose.request_decide: placements.DecideRequest(),
     Purpose.start_decide: placements.DecideStart(),
     Purpose.student_pages: placements.OpenStudentPages(),
+    Purpose.evaluation: evaluations.Evaluate(),
 }
 
 
@@ -104,9 +105,16 @@ def _act(token: str, form: dict[str, str]) -> Response:
             )
         problem = getattr(found.action, "form_problem", None)
         error = problem(form) if problem else None
-        if error:  # before the link is used: it stays usable for another try
+        if error:  # before the link is used: it stays usable for another try, with what was entered
             return _page(
-                view.template, 400, school=found.school, person=found.person, view=view, error=error, **view.extra
+                view.template,
+                400,
+                school=found.school,
+                person=found.person,
+                view=view,
+                error=error,
+                entered=form,
+                **view.extra,
             )
         reusable = getattr(found.action, "reusable", False)
         if not reusable and not tokens.use(session, found.row, via="link", outcome="(in progress)", now=now):

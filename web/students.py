@@ -1,5 +1,6 @@
 """A student's page (`GET /dashboard/students/{student_id}`, from `workflow.oversight.student_record`):
-their placements, every day (linking to the day's page), their requests, confirmed hours; and
+their placements, evaluations (`workflow.evaluations.for_student`), every day (linking to the day's
+page), their requests, confirmed hours; and
 adding a day that was never texted (`POST /dashboard/placements/{placement_id}/days`,
 `workflow.oversight.add_day`), which a coordinator does from the placement on this page."""
 
@@ -15,6 +16,7 @@ from web.dashboard import staff_page
 from web.fixing import BadInput
 from web.paths import Id
 from web.staff import SignedIn, SignedInWithCsrf, Staff
+from workflow import evaluations
 from workflow.errors import Refused
 from workflow.oversight import add_day, placement_for, student_record
 
@@ -36,6 +38,7 @@ def student_page(
     form shows `error` and the values `entered`."""
     with context.current().sessions() as session:
         record = student_record(session, fixing.viewer(staff), student_id)
+        shown = evaluations.for_student(session, student_id) if record is not None else []
     if record is None:
         raise HTTPException(status_code=404)
     return staff_page(
@@ -44,6 +47,7 @@ def student_page(
         "students",
         code,
         record=record,
+        evaluations=shown,
         zone=fixing.zone(staff),
         note=note,
         adding=adding,

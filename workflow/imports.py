@@ -154,6 +154,8 @@ def _schools(batch: _Batch, row: dict[str, str]) -> None:
     school.timezone = zone
     school.region = cells.text(row, "region", required=False) or None
     school.sms_number = sms_number or None
+    if "midpoint_evaluation" in row:  # a file without the column leaves the school's choice alone
+        school.midpoint_evaluation = cells.yes_no(row, "midpoint_evaluation")
     batch.session.flush()
 
 
@@ -313,7 +315,7 @@ def _compliance(batch: _Batch, row: dict[str, str]) -> None:
 
 
 FORMATS: dict[str, CsvFormat] = {
-    "schools": CsvFormat(("name", "timezone"), ("region", "sms_number"), _schools),
+    "schools": CsvFormat(("name", "timezone"), ("region", "sms_number", "midpoint_evaluation"), _schools),
     "coordinators": CsvFormat(("school", "name", "email"), (), _coordinators),
     "advisors": CsvFormat(("school", "name", "email"), (), _advisors),
     "students": CsvFormat(("school", "name", "email", "phone", "advisor_email"), (), _students),

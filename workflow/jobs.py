@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from workflow import evaluations
 from workflow.attendance import jobs as attendance_jobs
 from workflow.notifications import Notification
 from workflow.requests import scheduled as request_jobs
@@ -45,4 +46,8 @@ JOBS: list[DomainJob] = [
     DomainJob("pursuit_windows", "@every 15m", request_jobs.pursuit_jobs),
     # a start waiting two school days: a reminder, then the coordinator
     DomainJob("start_reminders", "@every 15m", request_jobs.start_reminders),
+    # a placement's last day (and its mid-point, if the school asks): the mentor's evaluation email
+    DomainJob("ask_evaluations", "@every 15m", evaluations.ask_evaluations),
+    # an evaluation unanswered 5 school days: one reminder; 2 more: the coordinators are told
+    DomainJob("remind_evaluations", "@every 1h", evaluations.remind_evaluations),
 ]

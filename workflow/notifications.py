@@ -115,6 +115,10 @@ class Happened(enum.StrEnum):
     days_confirmed = "days_confirmed"  # a coordinator confirmed several days at once, with one reason
     requests_decided = "requests_decided"  # several requests or starts decided at once, with one reason
     mentor_reminded = "mentor_reminded"  # "remind now": the mentor's reminder email went again
+    # evaluations
+    evaluation_recorded = "evaluation_recorded"  # the mentor's five levels stored (or corrected)
+    rating_recorded = "rating_recorded"  # the student rated the internship
+    consent_recorded = "consent_recorded"  # the student said yes or no to showing the recommendation
     # a person's own lists
     noted = "noted"  # kept a favourite or a wish: nothing to send
     # nothing was done

@@ -13,8 +13,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from messaging import outbox
 from relay.runtime import Runtime
-from workflow import imports
+from workflow import evaluations, imports
 from workflow.base import utcnow
 from workflow.models import Person, School
 
@@ -237,8 +238,17 @@ def seed(runtime: Runtime) -> DemoSummary:
             school = session.scalars(select(School).where(School.name == DEMO_SCHOOL)).one()
             today = now.astimezone(school.zone).date()
             rows = _placements((today - timedelta(days=365)).isoformat(), (today + timedelta(days=365)).isoformat())
+            rows.append(  # Priya's first internship ended yesterday: Sam's evaluation email is in the outbox
+                {
+                    **rows[1],
+                    "student_email": "priya@students.demo-high.example",
+                    "start_date": (today - timedelta(days=120)).isoformat(),
+                    "end_date": (today - timedelta(days=1)).isoformat(),
+                }
+            )
             imports.import_rows(session, "placements", list(rows[0]), rows, now=now, actor_label="demo")
         school.timezone = zone
+        outbox.queue(session, evaluations.ask_evaluations(session, now), now=now)  # what is due, once
         count = session.scalar(select(func.count()).select_from(Person).where(Person.school_id == school.id))
         local = now.astimezone(school.zone)
         return DemoSummary(school=school.name, people=int(count or 0), timezone=zone, local_time=f"{local:%H:%M}")

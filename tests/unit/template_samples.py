@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from tests.unit.dashboard_samples import DASHBOARD_SAMPLES
 from workflow.attendance.jobs import ExpiryNotice
+from workflow.evaluations import EvaluationView
 
 ZONE = ZoneInfo("America/Los_Angeles")
 NOW = datetime(2026, 3, 10, 22, 15, tzinfo=UTC)
@@ -345,6 +346,48 @@ _RECORD = StudentRecord(
     [_DAY_LINE],
     [RequestLine(3, OPPORTUNITY.title, SITE_NAME, State.pursuing, NOW, NOW, None)],
 )
+EVALUATION_VIEWS = [
+    EvaluationView(
+        evaluation_id=5,
+        placement_id=9,
+        site=SITE_NAME,
+        mentor="Dr. Ruth Chen-Okafor",
+        moment="end",
+        status="answered",
+        start_date=date(2026, 1, 12),
+        end_date=date(2026, 5, 29),
+        levels=[
+            ("Personal Qualities", 4, "Exceeds"),
+            ("Communication", 3, "Meets"),
+            ("Quantitative Reasoning", 3, "Meets"),
+            ("Empirical Reasoning", 2, "Approaching"),
+            ("Social Reasoning", 4, "Exceeds"),
+        ],
+        comment="A great year: Maya grew in confidence with patients.",
+        endorsement="I recommend Maya without reservation: curious, reliable and kind.",
+        endorsement_waiting=False,
+        answered_at=NOW,
+        student_rating=5,
+        student_comment="Loved the X-ray team",
+    ),
+    EvaluationView(
+        9,
+        8,
+        "Westfield Robotics",
+        "Sam Patel",
+        "mid",
+        "reminded",
+        date(2025, 9, 1),
+        date(2025, 12, 19),
+        [],
+        None,
+        None,
+        True,
+        None,
+        None,
+        None,
+    ),
+]
 _DECISION = Decision(
     3,
     "request",
@@ -387,6 +430,7 @@ SAMPLES.update(
             **_FIXING,
             "here": "students",
             "record": _RECORD,
+            "evaluations": EVALUATION_VIEWS,
             "adding": 9,
             "entered": {"date": "2026-03-09", "check_in": "09:00", "check_out": "15:00", "reason": ""},
         },
@@ -401,6 +445,57 @@ SAMPLES.update(
             "history": [(_ENTRY, "Maya Lopez-Hernandez")],
             "may_decide": True,
             "reason": "",
+        },
+    }
+)
+
+# Evaluations (workflow.evaluations): the mentor's email and page, the student's texts.
+EVALUATION = SimpleNamespace(id=5, moment="end", status="asked")
+GOAL_CHOICES = {
+    "goals": [
+        ("personal_qualities", "Personal Qualities"),
+        ("communication", "Communication"),
+        ("quantitative_reasoning", "Quantitative Reasoning"),
+        ("empirical_reasoning", "Empirical Reasoning"),
+        ("social_reasoning", "Social Reasoning"),
+    ],
+    "levels": [(4, "Exceeds"), (3, "Meets"), (2, "Approaching"), (1, "Below")],
+}
+EVALUATION_CONTEXT = {
+    "evaluation": EVALUATION,
+    "student": STUDENT,
+    "mentor": MENTOR,
+    "site": SITE_NAME,
+    "evaluation_url": LOCATION_URL,
+    **GOAL_CHOICES,
+}
+SAMPLES.update(
+    {
+        "email/evaluation_request": {**EVALUATION_CONTEXT, "reminder": True},
+        "email/evaluation_clarify": {
+            **EVALUATION_CONTEXT,
+            "known": [("Personal Qualities", 4, "Exceeds"), ("Communication", 3, "Meets")],
+            "missing": ["Quantitative Reasoning", "Empirical Reasoning", "Social Reasoning"],
+        },
+        "email/evaluation_escalated": EVALUATION_CONTEXT,
+        "email/evaluation_saved": {
+            **EVALUATION_CONTEXT,
+            "levels": EVALUATION_VIEWS[0].levels,
+            "recommendation": True,
+        },
+        "sms/evaluation_rate": EVALUATION_CONTEXT,
+        "sms/evaluation_rate_again": EVALUATION_CONTEXT,
+        "sms/evaluation_rated": {**EVALUATION_CONTEXT, "rating": 5, "ask_consent": True},
+        "sms/evaluation_consent_ask": EVALUATION_CONTEXT,
+        "sms/evaluation_consent_again": EVALUATION_CONTEXT,
+        "sms/evaluation_consent_ack": {**EVALUATION_CONTEXT, "consent": True},
+        "web/link_evaluation": {  # the page (.html) and its copy (.txt)
+            **EVALUATION_CONTEXT,
+            "view": SimpleNamespace(**{**vars(VIEW), "title": "How did Maya do at Riverside Clinic?"}),
+            "error": "Please choose a level for Social Reasoning.",
+            "endorsement_label": "Recommendation (optional)",
+            "placement": SimpleNamespace(start_date=date(2026, 1, 12), end_date=date(2026, 5, 29)),
+            "missing": ["Social Reasoning"],
         },
     }
 )

@@ -35,3 +35,26 @@ def test_the_readme_find_examples_find_something_in_the_demo(sqlite_url: str, ma
         maya = session.scalars(select(Person).where(Person.email == "maya@students.demo-high.example")).one()
         for words in examples:
             assert visible_opportunities(session, maya, words=words), f"FIND {words} finds nothing in the demo"
+
+
+def test_the_readme_evaluation_example_works_in_the_demo(sqlite_url: str, make_runtime: Any) -> None:
+    """Priya's first internship ended yesterday: Sam's evaluation email is waiting, answered as the
+    README says; Priya's rating by text too. Seeding again asks nothing twice."""
+    from messaging.models import OutboundMessage
+    from relay.dev import mail
+    from tests.support import inbound
+    from workflow.models import Evaluation
+
+    runtime = make_runtime(database_url=sqlite_url, quiet_hours="00:00-00:00")
+    demo.seed(runtime)
+    demo.seed(runtime)
+    with runtime.sessions() as session:
+        [email] = session.scalars(select(OutboundMessage).where(OutboundMessage.template == "email/evaluation_request"))
+        priya = session.scalars(select(Person).where(Person.name == "Priya Patel")).one()
+    assert email.to_address == "sam@bayview-robotics.example"
+    reply = mail.gmail_reply(mail.Original.from_row(email), sender=email.to_address, text="4 3 3 2 4, great year")
+    inbound.email(runtime, reply.as_bytes(), email.reply_to or "", mail_from=email.to_address)
+    inbound.sms(runtime, priya.phone or "", "5 loved it")
+    with runtime.sessions() as session:
+        evaluation = session.scalars(select(Evaluation)).one()
+        assert (evaluation.status, evaluation.comment, evaluation.student_rating) == ("answered", "great year", 5)

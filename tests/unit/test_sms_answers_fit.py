@@ -65,6 +65,11 @@ ANSWERS = [
     ("ready_ask", {"said": NOTHING_SAID, "missing": ("days", "hours", "dates"), "problem": LONG_PROBLEM}, None),
     ("student_link", {"ready": True, "pursuing": 0, "pages_url": SHORT_URL}, None),
     ("student_link", {"ready": True, "pursuing": 2, "pages_url": SHORT_URL}, None),
+    ("evaluation_rated", {"rating": 5, "ask_consent": True}, None),
+    ("evaluation_rate_again", {}, None),
+    ("evaluation_consent_again", {}, None),
+    ("evaluation_consent_ack", {"consent": True}, None),
+    ("evaluation_consent_ack", {"consent": False}, None),
 ]
 
 

@@ -34,4 +34,5 @@ def test_the_codes_written_into_tokens_never_change() -> None:
         "request.decide": 7,
         "start.decide": 8,
         "bounce": 11,
+        "evaluation": 14,
     }

@@ -2,6 +2,18 @@
 
 from workflow.base import Base
 from workflow.models.attendance import DAY_TRANSITIONS, DayEvent, DayStatus, Digest, InternshipDay, move_day
+from workflow.models.evaluations import (
+    EVALUATION_TRANSITIONS,
+    GOAL_NAMES,
+    GOALS,
+    LEVELS,
+    Evaluation,
+    EvaluationEvent,
+    EvaluationStatus,
+    Goal,
+    Moment,
+    move_evaluation,
+)
 from workflow.models.opportunities import Favourite, Opportunity, Prospect, WishlistField
 from workflow.models.placements import WEEKDAYS, Placement, PlacementStatus
 from workflow.models.records import AuditEntry, JobRun
@@ -11,6 +23,10 @@ from workflow.models.sites import ComplianceDocument, Site
 
 __all__ = [
     "DAY_TRANSITIONS",
+    "EVALUATION_TRANSITIONS",
+    "GOALS",
+    "GOAL_NAMES",
+    "LEVELS",
     "WEEKDAYS",
     "AuditEntry",
     "Base",
@@ -18,10 +34,15 @@ __all__ = [
     "DayEvent",
     "DayStatus",
     "Digest",
+    "Evaluation",
+    "EvaluationEvent",
+    "EvaluationStatus",
     "Favourite",
+    "Goal",
     "InternshipDay",
     "InternshipRequest",
     "JobRun",
+    "Moment",
     "Opportunity",
     "Person",
     "Placement",
@@ -32,4 +53,5 @@ __all__ = [
     "Site",
     "WishlistField",
     "move_day",
+    "move_evaluation",
 ]

@@ -33,6 +33,8 @@ class School(Base):
     locale: Mapped[str] = mapped_column(String(8), default="en")
     pursuit_days: Mapped[int] = mapped_column(default=14)
     pursuer_limit: Mapped[int] = mapped_column(default=2)
+    # the mentor also evaluates halfway through each placement, not only at its end
+    midpoint_evaluation: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     people: Mapped[list[Person]] = relationship(back_populates="school")

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from messaging import addresses, context, outbox, tokens
 from messaging.addresses import Recipient
 from messaging.inbound.handling import bounces
-from messaging.inbound.handling.actions import attendance, placements
+from messaging.inbound.handling.actions import attendance, evaluations, placements
 from messaging.inbound.handling.incoming import IncomingReply, ReplyHandler
 from messaging.inbound.handling.outcome import Outcome, OutcomeKind
 from messaging.inbound.reading import mime
@@ -41,6 +41,7 @@ REPLY_HANDLERS: dict[Purpose, ReplyHandler] = {
     Purpose.attendance_digest: attendance.digest_by_reply,
     Purpose.request_decide: placements.request_by_reply,
     Purpose.start_decide: placements.start_by_reply,
+    Purpose.evaluation: evaluations.answer_by_reply,
 }
 
 

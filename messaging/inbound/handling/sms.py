@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from messaging import outbox
 from messaging.inbound.handling import conversation as conversations
-from messaging.inbound.handling.actions import attendance, placements
+from messaging.inbound.handling.actions import attendance, evaluations, placements
 from messaging.inbound.handling.outcome import Outcome, OutcomeKind
 from messaging.inbound.reading.sms_keywords import Keyword, Parsed, parse
 from messaging.models import InboundMessage, InboundStatus, SmsOptOut
@@ -56,7 +56,12 @@ def handle(session: Session, row: InboundMessage, now: datetime) -> Outcome:
     phone = row.sender
     parsed = parse(str(row.payload.get("Body", "")))
     if parsed.keyword in (Keyword.opt_out, Keyword.opt_in):
-        return _opt(session, phone, parsed, now)
+        outcome = _opt(session, phone, parsed, now)
+        person = sender(session, phone)
+        consent = evaluations.student_answer(session, person, parsed, now) if person else None
+        if consent is not None:  # YES while a recommendation waits for it: opted in, and consent given
+            outbox.queue(session, consent.notifications, now=now)
+        return outcome
     if outbox.opted_out(session, phone) and parsed.keyword not in ATTENDANCE:
         return Outcome(InboundStatus.ignored, OutcomeKind.opted_out, "the number opted out; nothing can be sent back")
     conversation = conversations.load(session, phone, now)
@@ -72,6 +77,8 @@ def handle(session: Session, row: InboundMessage, now: datetime) -> Outcome:
     if expectation is not None and parsed.keyword in (Keyword.text, Keyword.choice):
         answer = EXPECTATION_HANDLERS.get(expectation.kind)
         result = answer(session, person, expectation, parsed, now) if answer else None
+    if result is None and parsed.keyword in (Keyword.text, Keyword.choice):
+        result = evaluations.student_answer(session, person, parsed, now)  # a rating, or a yes to share
     if result is None:
         handler = KEYWORD_HANDLERS.get(parsed.keyword)
         if handler is None:

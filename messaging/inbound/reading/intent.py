@@ -392,3 +392,8 @@ def classify(text: str, purpose: Purpose) -> Intent:
     if purpose == "attendance":
         return Intent("yes" if yes else "no", _feedback(body, _start(folded)))
     return Intent("approve" if yes else "deny", _feedback(body, _start(folded)))
+
+
+def comments(text: str) -> str:
+    """What someone wrote, without leading punctuation, a closing or a signature typed without "-- "."""
+    return _feedback(text, 0)
