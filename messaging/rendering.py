@@ -142,10 +142,17 @@ def render_sms(
     name: str, context: dict[str, Any], *, fit: str | None = None, limit: int = segments.MAX_SEGMENTS
 ) -> RenderedSms:
     """Render an SMS; if it would take more than `limit` segments (two, or one for an answer to
-    the student's own text) and `fit` names a text value of the context (a mentor's feedback, a
-    site's name), that value is shortened until it fits."""
+    the student's own text), it is rendered again with `brief` true, which drops the parts a
+    template marks `{% if not brief %}` (names that would make a long text, or one in UCS-2);
+    then, if `fit` names a text value of the context (a mentor's feedback, a site's name), that
+    value is shortened until it fits."""
+    context = {"brief": False, **context}
     text = _sms_text(name, context)
     counted = segments.count(text)
+    if counted.segments > limit and not context["brief"]:
+        context = {**context, "brief": True}
+        text = _sms_text(name, context)
+        counted = segments.count(text)
     value = context.get(fit) if fit else None
     if counted.segments > limit and fit and isinstance(value, str):
         low, high = 0, len(value)

@@ -81,6 +81,7 @@ class DayOut(Out):
     status: DayStatus
     mentor_feedback: str | None
     confirmed_via: str | None = Field(description="email, link or dashboard; null until confirmed")
+    reflection: str | None = Field(description="the student's lines on what they learned, texted after check-out")
 
 
 class ResolveIn(BaseModel):

@@ -1,7 +1,8 @@
 """A student's pages (`/s/...`), opened from the link Relay texts on FIND or READY.
 
 Search opportunities by field and words, save favourites, keep a wishlist of fields, ask for an
-opportunity, suggest a new site, and ask to start an approved one. Mobile first. Every change is
+opportunity, suggest a new site, ask to start an approved one, and read their own record (every
+day, their hours by week, their internships), which prints as a portfolio. Mobile first. Every change is
 a POST carrying a form token tied to the session cookie; GET pages change nothing.
 """
 
@@ -19,11 +20,13 @@ from starlette.concurrency import run_in_threadpool
 
 from messaging import context, outbox, rendering, student_cookie
 from messaging.inbound.doors.store import clean
-from web import student_session
+from web import hours_chart, student_session
 from web.paths import Id
-from workflow import browsing, requests
+from workflow import browsing, evaluations, requests
+from workflow.attendance.days import local
 from workflow.base import utcnow
 from workflow.errors import Refused
+from workflow.learning_record import learning_record
 from workflow.models import InternshipRequest, Person, Role
 from workflow.notifications import Happened, Result
 from workflow.schedule_text import ScheduleTextError, parse_date, parse_days, parse_time
@@ -157,6 +160,19 @@ async def suggest_page(request: Request, note: str = "") -> Response:
     return await run_in_threadpool(
         _view, "s_suggest", request.cookies.get(student_cookie.COOKIE), lambda session, student: {}, note[:300]
     )
+
+
+def _record(session: Session, student: Person) -> dict[str, Any]:
+    today = local(utcnow(), student.school).date()
+    learning = learning_record(session, student, today)
+    answered = [e for e in evaluations.for_student(session, student.id) if e.status == "answered"]
+    return {"learning": learning, "chart": hours_chart.chart(learning.weeks), "today": today, "evaluations": answered}
+
+
+@router.get("/record")
+async def record_page(request: Request) -> Response:
+    """The student's own record, every day of it; prints as a portfolio (static/record.css)."""
+    return await run_in_threadpool(_view, "s_record", request.cookies.get(student_cookie.COOKIE), _record, "")
 
 
 # -- actions ------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ ATTENDANCE_FIELDS = (
     "status",
     "mentor_feedback",
     "confirmed_via",
+    "reflection",
 )
 
 
@@ -67,6 +68,7 @@ def attendance(
             InternshipDay.status,
             InternshipDay.mentor_feedback,
             InternshipDay.confirmed_via,
+            InternshipDay.reflection,
             School.timezone,
         )
         .select_from(InternshipDay)
@@ -98,6 +100,7 @@ def attendance(
             "status": row.status,
             "mentor_feedback": row.mentor_feedback,
             "confirmed_via": row.confirmed_via,
+            "reflection": row.reflection,
         }
 
 

@@ -86,6 +86,9 @@ class Happened(enum.StrEnum):
     checked_out = "checked_out"
     already_checked_out = "already_checked_out"
     checkout_without_checkin = "checkout_without_checkin"
+    reflection_saved = "reflection_saved"  # the student's line on what they learned, kept on the day
+    reflection_added = "reflection_added"  # a later line, added after the first (never replacing it)
+    thanked = "thanked"  # "thanks!" after CHECKOUT: not a reflection, nothing to send
     # the mentor's answer
     not_the_mentor = "not_the_mentor"  # the answer came from someone else: nothing changed
     asked_again = "asked_again"  # the answer was unclear: a short question went back

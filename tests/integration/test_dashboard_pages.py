@@ -242,3 +242,13 @@ def test_clear_a_bounce_of_this_school_only(client: TestClient, world: World) ->
     assert "Relay will email that address again" in page and "<li>Emails that bounce</li>" in page
     again = client.post("/dashboard/bounces/clear", data={"address": RUTH, "csrf_token": token})
     assert again.headers["location"] == "/dashboard/attention?done=not_blocked#bounces"
+
+
+def test_the_students_reflection_is_on_the_day_and_the_student_pages(client: TestClient, world: World) -> None:
+    with world.runtime.sessions.begin() as session:
+        session.get_one(InternshipDay, world.waiting_day).reflection = "Learned to read a chest X-ray\nand <b>CT</b>"
+    _sign_in(client, world.runtime)
+    day = client.get(f"/dashboard/days/{world.waiting_day}").text
+    assert '<dt>Learned</dt><dd class="reflection">Learned to read a chest X-ray\nand &lt;b&gt;CT&lt;/b&gt;</dd>' in day
+    student = client.get(f"/dashboard/students/{world.maya}").text
+    assert "Learned: Learned to read a chest X-ray" in student

@@ -355,7 +355,10 @@ def test_a_do_not_solicit_suggestion_is_refused_kindly_and_the_coordinator_told(
 def test_student_pages_need_the_session_and_the_form_token(town: Town) -> None:
     stranger = httpx.Client(base_url=town.base)
     assert stranger.get("/s/").status_code == 401
+    assert stranger.get("/s/record").status_code == 401, "a student's record is theirs alone"
     maya = open_pages(town, "+15555550100")
+    record = maya.get("/s/record")
+    assert record.status_code == 200 and "internship record" in record.text and "No internship days yet." in record.text
     forged = maya.post(f"/s/request/{town.opportunity_id}", data={"csrf": "0" * 32})
     assert forged.status_code == 401 and status_of(town, "maya@example.org") == []
 

@@ -208,7 +208,8 @@ def _checked_out(stack: Stack, people: People) -> Received:
     text(stack, people.phone, "Shadow the X-ray tech and file charts")
     assert texts_to(stack, people.phone, 2)[1].startswith("Got it, have a great day at Riverside Clinic")
     text(stack, people.phone, "CHECKOUT")
-    assert "We've asked Ruth Chen" in texts_to(stack, people.phone, 3)[2]
+    answer = texts_to(stack, people.phone, 3)[2]
+    assert f"Ruth Chen {people.number} will confirm your day" in answer and "What did you learn today?" in answer
     return email_to(stack, people.mentor_email, "Please confirm Maya's day at Riverside Clinic")
 
 

@@ -75,7 +75,7 @@ def test_export_attendance_as_json_and_csv(make_runtime: Any, sqlite_url: str, t
         ruth = session.scalars(select(Person).where(Person.email == "ruth@example.org")).one()
         attendance.check_in(session, maya, tuesday)
         attendance.record_goals(session, maya, 1, "X-rays", tuesday)
-        attendance.check_out(session, maya, tuesday + timedelta(hours=6, minutes=3))
+        attendance.check_out(session, maya, tuesday + timedelta(hours=6, minutes=3), reflection="=how CT works")
         day = session.get(InternshipDay, 1)
         attendance.answer_day(
             session, day, ruth, present=True, feedback="Great day", via="email", now=tuesday + timedelta(hours=7)
@@ -95,11 +95,12 @@ def test_export_attendance_as_json_and_csv(make_runtime: Any, sqlite_url: str, t
             "status": "confirmed",
             "mentor_feedback": "Great day",
             "confirmed_via": "email",
+            "reflection": "=how CT works",
         }
     ]
     out = io.StringIO()
     transfer.export(runtime, "attendance", "csv", out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert [(r["date"], r["status"], r["hours"], r["confirmed_via"]) for r in rows] == [
-        ("2026-03-10", "confirmed", "6.05", "email")
+    assert [(r["date"], r["status"], r["hours"], r["confirmed_via"], r["reflection"]) for r in rows] == [
+        ("2026-03-10", "confirmed", "6.05", "email", "'=how CT works")  # never a live formula
     ]

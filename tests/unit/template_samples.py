@@ -12,8 +12,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tests.unit.dashboard_samples import DASHBOARD_SAMPLES
+from web import hours_chart
 from workflow.attendance.jobs import ExpiryNotice
 from workflow.evaluations import EvaluationView
+from workflow.learning_record import LearningRecord, Week
 
 ZONE = ZoneInfo("America/Los_Angeles")
 NOW = datetime(2026, 3, 10, 22, 15, tzinfo=UTC)
@@ -37,6 +39,7 @@ DAY = SimpleNamespace(
     hours=Decimal("6.05"),
     no_checkout=False,
     goals="Shadow the X-ray technician and file patient charts before the afternoon clinic.",
+    reflection="Learned to read a chest X-ray.\nThe technician showed me how contrast works.",
     placement=PLACEMENT,
     mentor_feedback="Great questions about imaging today.",
     unscheduled=False,
@@ -222,7 +225,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "sms/checkin_which": {"options": [(1, SITE_NAME), (2, "Lincoln Park Veterinary Hospital and Animal Shelter")]},
     "sms/no_placement": {},
     "sms/goals_ack": {"site": SITE_NAME, "unscheduled": True},
-    "sms/checkout_ack": {"at": NOW, "hours": Decimal("6.05"), "mentor": MENTOR},
+    "sms/checkout_ack": {"at": NOW, "hours": Decimal("6.05"), "mentor": MENTOR, "reflected": False},
+    "sms/reflection_saved": {},
+    "sms/reflection_added": {},
     "sms/checkout_already": {"at": NOW, "site": SITE_NAME},
     "sms/checkout_without_checkin": {},
     "sms/day_confirmed": {**DAY_CONTEXT, "feedback": "Great day with the X-rays!"},
@@ -337,6 +342,7 @@ _DAY_LINE = DayLine(
     False,
     120,
     [_CHANGE],
+    DAY.reflection,
 )
 _RECORD = StudentRecord(
     _MAYA,
@@ -499,3 +505,21 @@ SAMPLES.update(
         },
     }
 )
+# The student's own record: a requirement of 80 hours, three weeks with hours, one still waiting.
+_LEARNING = LearningRecord(
+    _RECORD,
+    Decimal(80),
+    [
+        Week(date(2026, 2, 23), Decimal("6.05"), Decimal(0)),
+        Week(date(2026, 3, 2), Decimal(0), Decimal(0)),
+        Week(date(2026, 3, 9), Decimal("12.1"), Decimal("5.5")),
+    ],
+    _RECORD.days,
+)
+SAMPLES["web/s_record"] = {
+    **STUDENT_PAGE,
+    "learning": _LEARNING,
+    "chart": hours_chart.chart(_LEARNING.weeks),
+    "today": date(2026, 3, 12),
+    "evaluations": EVALUATION_VIEWS,
+}

@@ -67,7 +67,7 @@ def test_checkin_goals_checkout_and_the_mentor_email(runtime: Any, place: Any) -
     assert inbound.sms(runtime, STUDENT_PHONE, "check out").kind == "checkout"
     day = _day(runtime)
     assert day.status == DayStatus.pending and day.hours is not None and day.check_out_at is not None
-    assert "We've asked Ruth Chen to confirm your day" in _texts(runtime)[3]
+    assert "Ruth Chen will confirm your day" in _texts(runtime)[3] and "What did you learn today?" in _texts(runtime)[3]
     email = _mentor_email(runtime)
     assert email.subject and email.subject.startswith("Please confirm Maya's day at Riverside Clinic")
     assert email.reply_to and email.reply_to.startswith("reply+") and email.reply_to.endswith("@relay.test")

@@ -302,9 +302,9 @@ def test_the_digest_lists_disputes_and_feedback(runtime: Any, place: Any) -> Non
 def test_the_weekly_mentor_digest_on_friday_afternoon(runtime: Any, place: Any) -> None:
     with runtime.sessions.begin() as session:
         student = session.get(Person, place.student_id)
-        for out in (utc(2026, 3, 8, 22), utc(2026, 3, 9, 22)):
+        for out, learned in ((utc(2026, 3, 8, 22), "how triage works"), (utc(2026, 3, 9, 22), "")):
             attendance.check_in(session, student, out - timedelta(hours=6))
-            attendance.check_out(session, student, out)
+            attendance.check_out(session, student, out, reflection=learned)
     run(attendance_jobs.mentor_weekly_digests, utc(2026, 3, 13, 21, 59))  # Fri 2:59pm PDT
     assert _messages(runtime, "email/mentor_digest") == []
     run(attendance_jobs.mentor_weekly_digests, utc(2026, 3, 13, 22))
@@ -313,6 +313,7 @@ def test_the_weekly_mentor_digest_on_friday_afternoon(runtime: Any, place: Any) 
     assert digest.subject == "Please confirm 2 internship days" and digest.reply_to
     assert "1. Maya Lopez, Sun Mar 8 at Riverside Clinic" in digest.body_text
     assert "2. Maya Lopez, Mon Mar 9 at Riverside Clinic" in digest.body_text
+    assert digest.body_text.count("Maya learned: how triage works") == 1, "the student's reflection, where given"
 
 
 @pytest.mark.parametrize(

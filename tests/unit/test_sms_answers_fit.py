@@ -56,6 +56,9 @@ ANSWERS = [
     ("goals_ack", {"unscheduled": False}, None),
     ("goals_ack", {"unscheduled": True}, None),
     ("checkout_ack", {}, None),
+    ("checkout_ack", {"reflected": True}, None),
+    ("reflection_saved", {}, None),
+    ("reflection_added", {}, None),
     ("checkout_already", {}, None),
     ("checkout_without_checkin", {}, None),
     ("start_sent", {"request": WIDEST_START}, "site"),
@@ -118,3 +121,22 @@ def test_the_texts_about_a_request_in_line_or_a_start_approved_are_one_segment(n
     context = {**COMMON, **SAMPLES[f"sms/{name}"], **LONGEST, "place": 12}
     rendered = rendering.render_sms(name, context, limit=1)
     assert rendered.segments == 1, f"sms/{name} takes {rendered.segments} segments: {rendered.text!r}"
+
+
+@pytest.mark.parametrize("first_name", ["Maya", "Zoë", "Łukasz", "美玲"])
+def test_the_checkout_answer_invites_a_reflection_in_one_segment_whatever_the_name(first_name: str) -> None:
+    """A name outside GSM-7 makes the text UCS-2 (70 characters a segment): the answer then drops
+    the names, never the invitation, and stays one segment."""
+    person = SimpleNamespace(**{**vars(COMMON["person"]), "first_name": first_name})
+    context = {
+        **COMMON,
+        **SAMPLES["sms/checkout_ack"],
+        **LONGEST,
+        "person": person,
+        "mentor": SimpleNamespace(name="Dr. Ruth Chen"),
+    }
+    rendered = rendering.render_sms("checkout_ack", context, limit=1)
+    assert rendered.segments == 1, rendered.text
+    assert rendered.text.endswith("What did you learn today? Reply with one line (optional).")
+    if first_name == "Maya":
+        assert "Thanks, Maya! Dr. Ruth Chen will confirm your day." in rendered.text, "names kept when they fit"

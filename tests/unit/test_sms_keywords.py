@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from messaging.inbound.reading.sms_keywords import RESERVED_WORDS, Keyword, parse
+from messaging.inbound.reading.sms_keywords import RESERVED_WORDS, Keyword, is_pleasantry, is_question, parse
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,15 @@ from messaging.inbound.reading.sms_keywords import RESERVED_WORDS, Keyword, pars
         ("leaving", Keyword.checkout, ""),
         ("Leaving now!", Keyword.text, "Leaving now!"),
         ("done", Keyword.checkout, ""),
-        ("checkout, thanks!", Keyword.checkout, "thanks"),
+        ("checkout, thanks!", Keyword.checkout, "thanks!"),
+        # the words after CHECKOUT, as typed, are the day's reflection, however many there are
+        ("CHECKOUT learned to read an X-ray", Keyword.checkout, "learned to read an X-ray"),
+        (
+            "Checkout: Learned CPR on a dummy, and how triage works in the ER.",
+            Keyword.checkout,
+            "Learned CPR on a dummy, and how triage works in the ER.",
+        ),
+        ("check-out - filed 40 charts", Keyword.checkout, "filed 40 charts"),
         ("HELP", Keyword.help, ""),
         ("help?", Keyword.help, ""),
         ("info", Keyword.help, ""),
@@ -74,6 +82,7 @@ def test_carrier_opt_in_words(text: str) -> None:
         "in the lab today",
         "end of the day",
         "help me find the front desk",
+        "check out the new MRI scanner with Dr Chen today",  # goals: "check out" is a verb here
         "",
     ],
 )
@@ -85,3 +94,24 @@ def test_our_keywords_never_reuse_carrier_words() -> None:
     ours = {"checkin", "checkout", "who", "find", "ready"}
     assert not ours & RESERVED_WORDS
     assert "help" in RESERVED_WORDS  # HELP keeps its standard meaning: it answers with help
+
+
+@pytest.mark.parametrize(
+    ("text", "pleasantry"),
+    [
+        ("thanks!", True),
+        ("Thank you so much 🙏", True),
+        ("ok bye", True),
+        ("done for today", True),
+        ("👍", True),
+        ("gracias", True),
+        ("learned to read an X-ray", False),
+        ("Thanks! I learned how triage works", False),
+    ],
+)
+def test_a_thank_you_is_not_a_reflection(text: str, pleasantry: bool) -> None:
+    assert is_pleasantry(text) is pleasantry
+
+
+def test_a_question_is_not_a_reflection() -> None:
+    assert is_question("who is my mentor tomorrow?") and not is_question("learned what a CT is")

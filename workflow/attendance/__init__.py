@@ -9,6 +9,7 @@ Times are stored in UTC; "today" is the school's local date. A day's status move
 - `checkin`: CHECKIN, which internship, today's goals;
 - `checkout`: CHECKOUT, closing a day, asking the mentor;
 - `answers`: the mentor's answer, and a later one;
+- `reflection`: the student's line on what they learned, after CHECKOUT;
 - `location`: a shared location, compared with the site;
 - `jobs`: the scheduled jobs (nudges, closing, reminders, digests).
 
@@ -20,6 +21,7 @@ from workflow.attendance.checkin import check_in, choose_placement, record_goals
 from workflow.attendance.checkout import CONFIRM_TTL, check_out, close_day, mentor_request
 from workflow.attendance.days import active_placements, at_local, day_of, hours_between, local
 from workflow.attendance.location import LocationOutcome, distance_m, record_location
+from workflow.attendance.reflection import pleasantry, record_reflection
 
 __all__ = [
     "CONFIRM_TTL",
@@ -36,6 +38,8 @@ __all__ = [
     "hours_between",
     "local",
     "mentor_request",
+    "pleasantry",
     "record_goals",
     "record_location",
+    "record_reflection",
 ]

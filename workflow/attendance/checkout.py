@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from workflow import audit
 from workflow.attendance.days import active_placements, day_of, hours_between, local, placement_context, student_sms
+from workflow.attendance.reflection import answer, reflect, window
 from workflow.models import DayEvent, DayStatus, InternshipDay, Person, move_day
 from workflow.notifications import Category, Happened, Link, Notification, Result
 
 CONFIRM_TTL = timedelta(days=21)
 
 
-def check_out(session: Session, student: Person, now: datetime) -> Result:
-    """CHECKOUT: closes today's open day, counts the hours, asks the mentor to confirm."""
+def check_out(session: Session, student: Person, now: datetime, *, reflection: str = "") -> Result:
+    """CHECKOUT: closes today's open day, counts the hours, asks the mentor to confirm, and waits
+    for the student's line on what they learned (`reflection`, when it came with CHECKOUT)."""
     today = local(now, student.school).date()
     days = [
         d
@@ -26,6 +29,14 @@ def check_out(session: Session, student: Person, now: datetime) -> Result:
     if not open_days:
         if days:
             last = max(days, key=lambda d: d.check_out_at or d.check_in_at or now)
+            if reflection:  # "CHECKOUT learned ..." again: the words join the day's reflection
+                happened = reflect(session, student, last, reflection, now)
+                return Result(
+                    [answer(happened, student)],
+                    window(last, now),
+                    summary=f"reflection on day {last.id}",
+                    happened=happened,
+                )
             note = student_sms("checkout_already", student, at=last.check_out_at, **placement_context(last.placement))
             return Result([note], summary="already checked out", happened=Happened.already_checked_out)
         return Result(
@@ -34,8 +45,10 @@ def check_out(session: Session, student: Person, now: datetime) -> Result:
             happened=Happened.checkout_without_checkin,
         )
     day = open_days[-1]
+    if reflection:
+        reflect(session, student, day, reflection, now)
     notes = close_day(session, day, now, by=student)
-    return Result(notes, summary=f"checked out day {day.id}", happened=Happened.checked_out)
+    return Result(notes, window(day, now), summary=f"checked out day {day.id}", happened=Happened.checked_out)
 
 
 def close_day(
@@ -68,7 +81,10 @@ def close_day(
     )
     template = "day_closed" if no_checkout else "checkout_ack"
     kind = Category.message if no_checkout else Category.answer
-    notes = [student_sms(template, placement.student, kind, at=out_at, hours=day.hours, **placement_context(placement))]
+    note = student_sms(template, placement.student, kind, at=out_at, hours=day.hours, **placement_context(placement))
+    if not no_checkout:  # the answer to CHECKOUT, with its invitation to reflect, is one segment
+        note = replace(note, context={**note.context, "reflected": bool(day.reflection)}, segments=1)
+    notes = [note]
     notes.append(mentor_request(day, reminder=False))
     return notes
 

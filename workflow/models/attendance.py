@@ -97,6 +97,8 @@ class InternshipDay(Base):
     check_in_at: Mapped[datetime | None] = mapped_column()
     check_out_at: Mapped[datetime | None] = mapped_column()
     goals: Mapped[str | None] = mapped_column(Text)
+    reflection: Mapped[str | None] = mapped_column(Text)  # the student's line on what they learned
+    reflected_at: Mapped[datetime | None] = mapped_column()
     hours: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     unscheduled: Mapped[bool] = mapped_column(Boolean, default=False)
     no_checkout: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -39,6 +39,7 @@ class DayRow:
     status: str
     mentor_feedback: str | None
     confirmed_via: str | None
+    reflection: str | None
 
 
 def _query(viewer: Viewer) -> Select[*tuple[Any, ...]]:
@@ -56,6 +57,7 @@ def _query(viewer: Viewer) -> Select[*tuple[Any, ...]]:
             InternshipDay.status,
             InternshipDay.mentor_feedback,
             InternshipDay.confirmed_via,
+            InternshipDay.reflection,
         )
         .join(Placement, Placement.id == InternshipDay.placement_id)
         .join(Student, Student.id == Placement.student_id)
@@ -86,6 +88,7 @@ def _rows(session: Session, viewer: Viewer, query: Select[*tuple[Any, ...]]) -> 
             status=r[9],
             mentor_feedback=r[10],
             confirmed_via=r[11],
+            reflection=r[12],
         )
         for r in session.execute(query)
     ]

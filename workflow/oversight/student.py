@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from workflow.models import AuditEntry, DayStatus, InternshipDay, InternshipRequest, Opportunity, Placement
+from workflow.models import AuditEntry, DayStatus, InternshipDay, InternshipRequest, Opportunity, Person, Placement
 from workflow.oversight.today import PersonRef, person_ref
 from workflow.oversight.viewer import Viewer, student_for
 from workflow.requests.states import State
@@ -62,6 +62,7 @@ class DayLine:
     no_checkout: bool
     distance_m: int | None
     corrections: list[Correction]  # oldest first
+    reflection: str | None = None  # the student's lines on what they learned
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,11 @@ def corrections_of(session: Session, day_ids: list[int]) -> dict[int, list[Corre
 def student_record(session: Session, viewer: Viewer, student_id: int) -> StudentRecord | None:
     """The student's record, or None if they are missing or outside the viewer's scope."""
     student = student_for(session, viewer, student_id)
-    if student is None:
-        return None
+    return None if student is None else record_of(session, student)
+
+
+def record_of(session: Session, student: Person) -> StudentRecord:
+    """The whole record of one student, whoever asks (the caller has checked who may see it)."""
     placements = session.scalars(
         select(Placement)
         .where(Placement.student_id == student.id)
@@ -165,6 +169,7 @@ def student_record(session: Session, viewer: Viewer, student_id: int) -> Student
                 check_out_at=d.check_out_at,
                 hours=d.hours,
                 goals=d.goals,
+                reflection=d.reflection,
                 feedback=d.mentor_feedback,
                 confirmed_via=d.confirmed_via,
                 unscheduled=d.unscheduled,

@@ -1,7 +1,8 @@
 """Handling one stored SMS: opt-outs, then what the sender asked, in one transaction.
 
 Keywords go to `workflow` services; free text goes to whatever Relay was waiting for from that
-number (today's goals, a choice between two internships); anything else gets short help text,
+number (today's goals, a choice between two internships, a line on what was learned after
+CHECKOUT); anything else gets short help text,
 at most once an hour to a number that keeps repeating itself.
 """
 
@@ -36,6 +37,7 @@ KEYWORD_HANDLERS: dict[Keyword, KeywordHandler] = {
 }
 EXPECTATION_HANDLERS: dict[str, ExpectationHandler] = {
     "goals": attendance.goals,
+    "reflection": attendance.reflection,
     "which_placement": attendance.which_placement,
     "ready": placements.ready_answer,
 }

@@ -147,6 +147,35 @@ def _after_first_word(text: str) -> str:
     return re.sub(r"^\W*\w+\W*?(?=\w|$)", "", text, count=1).strip()
 
 
+def after_words(text: str, count: int) -> str:
+    """The text after its first `count` words, as typed ("Check-out: learned to read an X-ray")."""
+    text = " ".join(unicodedata.normalize("NFKC", text[:MAX_SMS_CHARS]).split())
+    return re.sub(rf"^\W*(?:\w+(?:\W+|$)){{{count}}}", "", text, count=1).strip()
+
+
+# Words that make a thank-you or a goodbye, not a line on what was learned: a text made only of
+# them ("thanks!", "ok bye", "done for today") is never taken as a day's reflection.
+# fmt: off
+PLEASANTRY_WORDS = frozenset({
+    "thanks", "thank", "thx", "ty", "tysm", "you", "u", "so", "much", "very", "ok", "okay", "k", "kk", "cool",
+    "great", "good", "nice", "awesome", "bye", "goodbye", "cya", "see", "ya", "later", "night", "gn", "now",
+    "please", "pls", "for", "today", "the", "day", "all", "i", "im", "am", "done", "leaving", "out", "yes",
+    "yep", "yeah", "sure", "got", "it", "no", "nope", "np", "lol", "gracias", "adios", "adiós", "hasta", "luego",
+    "ciao"
+})
+# fmt: on
+
+
+def is_pleasantry(text: str) -> bool:
+    """True for a text that thanks or says goodbye and nothing more, or says nothing at all."""
+    return all(word in PLEASANTRY_WORDS for word in normalise(text).split())
+
+
+def is_question(text: str) -> bool:
+    """A text ending in a question mark asks something; it is not a reflection."""
+    return text.rstrip().endswith(("?", "？", "¿"))
+
+
 def parse(text: str) -> Parsed:
     words = normalise(text).split()
     if not words:
@@ -172,6 +201,12 @@ def parse(text: str) -> Parsed:
     if whole in CHECKOUT_PHRASES:
         return Parsed(Keyword.checkout)
     explicit = _explicit(words)
+    if explicit is not None and explicit[0] is Keyword.checkout and words[0] == "checkout":
+        # "CHECKOUT learned to read an X-ray": the rest, as typed, is the day's reflection. Only
+        # the one word: goals such as "check out the new MRI scanner" stay free text.
+        return Parsed(Keyword.checkout, after_words(text, 1))
     if explicit is not None and len(words) - explicit[1] <= 5:
-        return Parsed(explicit[0], " ".join(words[explicit[1] :]))
+        keyword, taken = explicit
+        rest = after_words(text, taken) if keyword is Keyword.checkout else " ".join(words[taken:])
+        return Parsed(keyword, rest)
     return Parsed(Keyword.text, " ".join(text.split())[:MAX_SMS_CHARS])

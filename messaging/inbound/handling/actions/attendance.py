@@ -12,7 +12,7 @@ from messaging import rendering
 from messaging.inbound.handling.incoming import IncomingReply, LinkResult, LinkView
 from messaging.inbound.reading import digest_replies
 from messaging.inbound.reading.intent import classify
-from messaging.inbound.reading.sms_keywords import Keyword, Parsed
+from messaging.inbound.reading.sms_keywords import Keyword, Parsed, is_pleasantry, is_question
 from messaging.models import ActionToken
 from messaging.tokens import Purpose
 from workflow import attendance, directory
@@ -35,7 +35,8 @@ def check_in(session: Session, person: Person, parsed: Parsed, now: datetime) ->
 def check_out(session: Session, person: Person, parsed: Parsed, now: datetime) -> Result:
     if person.role != Role.student:
         return directory.help_for(person)
-    return attendance.check_out(session, person, now)
+    reflection = "" if is_pleasantry(parsed.argument) else parsed.argument
+    return attendance.check_out(session, person, now, reflection=reflection)
 
 
 def goals(session: Session, person: Person, expecting: Expectation, parsed: Parsed, now: datetime) -> Result | None:
@@ -43,6 +44,20 @@ def goals(session: Session, person: Person, expecting: Expectation, parsed: Pars
     if parsed.keyword != Keyword.text or not parsed.argument.strip() or not expecting.object_ids:
         return None
     return attendance.record_goals(session, person, expecting.object_ids[0], parsed.argument, now)
+
+
+def reflection(
+    session: Session, person: Person, expecting: Expectation, parsed: Parsed, now: datetime
+) -> Result | None:
+    """After CHECKOUT, the next free text is the day's reflection. A number, a question or a
+    keyword is not (keywords never reach here); "thanks!" is kept as nothing, and answered with
+    nothing."""
+    if parsed.keyword != Keyword.text or not expecting.object_ids or is_question(parsed.argument):
+        return None
+    day_id = expecting.object_ids[0]
+    if is_pleasantry(parsed.argument):
+        return attendance.pleasantry(day_id, session.get(InternshipDay, day_id), now)
+    return attendance.record_reflection(session, person, day_id, parsed.argument, now)
 
 
 def which_placement(
