@@ -31,6 +31,8 @@ from web import (
     dashboard,
     days,
     decisions,
+    directory,
+    directory_upload,
     links,
     security,
     sign_in,
@@ -71,6 +73,8 @@ def create_app(
     app.include_router(attention.router)
     app.include_router(api_token_pages.router)
     app.include_router(api_docs.router)
+    directory.install(app)  # People & places, and its CSV upload
+    app.include_router(directory_upload.router)
     api.install(app)  # /api/v1 (JSON, documented at /docs), its index at /api, its errors as JSON
     for fixes in (days.router, decisions.router, students.router):  # fixing the record, deciding
         app.include_router(fixes)

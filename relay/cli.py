@@ -236,7 +236,8 @@ phones E.164 or national numbers of the school's country). Import in this order:
   coordinators  school, name, email
   advisors      school, name, email
   students      school, name, email, phone, advisor_email
-  sites         school, name, address, field, do_not_solicit, latitude, longitude (optional)
+  sites         school, name, address, field, do_not_solicit, do_not_solicit_on and
+                do_not_solicit_by (optional: when and who asked), latitude, longitude (optional)
   mentors       school, name, email, phone (optional), site
   placements    school, student_email, mentor_email, site, days, start_time, end_time,
                 start_date, end_date      (days like "Tue Thu"; times 9:00 or 3:30pm; dates 2026-03-03)
@@ -245,7 +246,8 @@ phones E.164 or national numbers of the school's country). Import in this order:
   compliance    school, mentor_email, kind (e.g. background_check), status (valid, pending or
                 rejected), expires_on (optional date)
 
-Bad rows are listed with their line numbers, and then nothing is imported."""
+Every problem of every row is listed with its line number and column, and then nothing is
+imported. Coordinators can also upload these files on the dashboard (People & places)."""
 
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "demo": cmd_demo,

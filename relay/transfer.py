@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
 from pathlib import Path
@@ -24,17 +23,7 @@ EXPORTS = {
 
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise imports.ImportFailed(
-            [imports.RowError(0, f"the file is not UTF-8 ({exc.reason} at byte {exc.start})")]
-        ) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    rows = [{(k or "").strip(): (v or "") for k, v in row.items() if k is not None} for row in reader]
-    return header, rows
+    return imports.parse_csv(path.read_bytes())
 
 
 def import_file(runtime: Runtime, kind: str, path: Path, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:

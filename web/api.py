@@ -14,7 +14,7 @@ import base64
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response, Security
@@ -30,7 +30,10 @@ from web.api_models import (
     AttentionOut,
     DayOut,
     ErrorOut,
+    MentorOut,
+    OpportunityOut,
     ResolveIn,
+    SiteOut,
     StudentOut,
     StudentRecordOut,
     TodayDay,
@@ -38,6 +41,7 @@ from web.api_models import (
 )
 from web.paths import Id
 from web.staff import SignedIn, SignedInWithCsrf, Staff
+from workflow import roster
 from workflow.errors import Refused
 from workflow.oversight import Viewer, listing, needs_attention, resolve_day, student_record, today
 from workflow.oversight.attention import SHOWN
@@ -217,6 +221,30 @@ def get_student(staff: SignedIn, student_id: Id) -> StudentRecordOut:
         if record is None:
             raise ApiError(404, "not_found")
     return StudentRecordOut.model_validate(record, context={"zone": zone})
+
+
+Search = Annotated[str, Query(max_length=200, description="name, email, phone, field or site contains this")]
+Show = Annotated[Literal["active", "inactive", "all"], Query(description="deactivated ones too, or only them")]
+
+
+@router.get("/mentors", response_model=list[MentorOut], summary="Your school's mentors")
+def get_mentors(staff: SignedIn, q: Search = "", show: Show = "active") -> list[MentorOut]:
+    with _work(staff) as (session, viewer, _, _):
+        rows = roster.mentor_rows(session, viewer.school_id, q, show)
+    return [MentorOut.model_validate(row) for row in rows]
+
+
+@router.get("/sites", response_model=list[SiteOut], summary="Your school's sites, with do-not-solicit")
+def get_sites(staff: SignedIn, q: Search = "", show: Show = "active") -> list[SiteOut]:
+    with _work(staff) as (session, viewer, _, _):
+        return [SiteOut.model_validate(site) for site in roster.site_rows(session, viewer.school_id, q, show)]
+
+
+@router.get("/opportunities", response_model=list[OpportunityOut], summary="Your school's opportunities")
+def get_opportunities(staff: SignedIn, q: Search = "", show: Show = "active") -> list[OpportunityOut]:
+    with _work(staff) as (session, viewer, _, _):
+        rows = roster.opportunity_rows(session, viewer.school_id, q, show)
+    return [OpportunityOut.model_validate(row) for row in rows]
 
 
 @router.get("/attention", response_model=AttentionOut, summary="Needs attention: counts and the first of each list")

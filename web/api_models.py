@@ -230,6 +230,43 @@ class AttentionOut(Out):
     compliance: list[ExpiringOut]
 
 
+class MentorOut(Out):
+    id: int
+    name: str
+    email: str | None
+    phone: str | None = Field(description="E.164")
+    site_id: int | None
+    site: str | None = Field(description="the site's name")
+    active: bool = Field(description="false once deactivated (kept with their history)")
+
+
+class SiteOut(Out):
+    id: int
+    name: str
+    address: str
+    field: str
+    do_not_solicit: bool = Field(description="the business asked not to be contacted")
+    do_not_solicit_on: dt.date | None = Field(description="when it asked")
+    do_not_solicit_by: str | None = Field(description="who asked")
+    latitude: float | None
+    longitude: float | None
+    active: bool
+
+
+class OpportunityOut(Out):
+    id: int
+    title: str
+    site_id: int
+    site: str
+    mentor_id: int
+    mentor_email: str | None
+    field: str
+    description: str
+    capacity: int = Field(description="students at once")
+    shared_with_region: bool = Field(description="offered to the region's other schools too")
+    active: bool
+
+
 class ErrorOut(BaseModel):
     detail: str = Field(description="what went wrong, in plain words")
     code: str | None = Field(default=None, description="a stable code for programs (e.g. reason_required)")

@@ -5,7 +5,8 @@ Two schools, A and B, each with a coordinator, an advisor, a mentor, students, p
 app's routes under /dashboard and /api, so a route added later cannot escape it:
 
 - every path parameter is filled by its name with an object of school A (`day_id`, `request_id`,
-  `student_id`, `placement_id`, `mentor_id`, `token_id`); a parameter of any other name fails the
+  `student_id`, `placement_id`, `mentor_id`, `token_id`, `advisor_id`, `site_id`,
+  `opportunity_id`); a parameter of any other name fails the
   test: give it a name here (and make the route answer 404 for another school's object);
 - as school B's coordinator (cookie and CSRF token; again with B's bearer token under /api), every
   method of every route with A's ids answers 404, and A's days, requests, placements, tokens,
@@ -41,7 +42,17 @@ from workflow.models import AuditEntry, DayStatus, InternshipDay, InternshipRequ
 from workflow.requests.states import State
 
 PUBLIC = {"/dashboard/sign-in", "/dashboard/sign-in/{token}", "/dashboard/sign-out", "/api", "/api/"}
-PARAMETERS = ("day_id", "request_id", "student_id", "placement_id", "mentor_id", "token_id")
+PARAMETERS = (
+    "day_id",
+    "request_id",
+    "student_id",
+    "placement_id",
+    "mentor_id",
+    "token_id",
+    "advisor_id",
+    "site_id",
+    "opportunity_id",
+)
 YESTERDAY = ow.TODAY - timedelta(days=1)
 
 
@@ -96,6 +107,9 @@ def _school(session: Any, tag: str) -> dict[str, Any]:
             "placement_id": placements[0],
             "mentor_id": mentor.id,
             "token_id": token.id,
+            "advisor_id": advisor.id,
+            "site_id": site.id,
+            "opportunity_id": requested.opportunity_id,
         },
         "days": days,
         "requests": [requested.id, start.id],
@@ -258,7 +272,8 @@ def _check(answer: Any, method: str, route: Any, a: dict[str, Any], how: str) ->
         return f"{how} {method} {route.path}: {answer.status_code}, not 404"
     if answer.status_code >= 500:
         return f"{how} {method} {route.path}: {answer.status_code}"
-    leaked = [word for word in a["words"] if word.lower() in answer.text.lower()]
+    sent = {str(value).lower() for value in _plausible(a, "").values()}  # a form shows back what it was sent
+    leaked = [word for word in a["words"] if word.lower() in answer.text.lower() and word.lower() not in sent]
     if leaked:
         return f"{how} {method} {route.path}: shows {leaked}"
     return None
@@ -293,6 +308,9 @@ def test_the_same_requests_as_school_as_own_coordinator_are_not_all_404(client: 
     reached = {path for method, path, route in _routes(client) if method == "GET" and "{" in path}
     reached = {p for p in reached if client.get(_fill(p, a["ids"])).status_code == 200}
     assert {"/api/v1/days/{day_id}", "/api/v1/students/{student_id}"} <= reached
+    edits = {f"/dashboard/{kind}/{{{one}_id}}/edit" for kind, one in (("students", "student"), ("mentors", "mentor"),
+             ("advisors", "advisor"), ("sites", "site"), ("opportunities", "opportunity"))}  # fmt: skip
+    assert edits <= reached
 
 
 def test_without_a_session_every_route_signs_in_or_answers_401(client: TestClient, schools: Any) -> None:

@@ -47,16 +47,20 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_imported(
         "Lincoln High,Lee Wong,lee@example.org,12345,\n"
         "Nowhere High,Ann Bell,ann@example.org,4155550103,\n"
         "Lincoln High,Bo Dee,bo@example.org,4155550104,nobody@example.org\n"
+        "Lincoln High,,ed@example,555-01,\n"  # three mistakes in one row: all three at once
     )
     result = _relay(["import", "students", str(bad)], tmp_path, sqlite_url)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
-    assert lines[0] == "relay: students.csv: 4 problem(s); nothing was imported"
+    assert lines[0] == "relay: students.csv: 7 problem(s); nothing was imported"
     assert lines[1:] == [
-        "  line 3: email 'not-an-email' is not an email address",
-        "  line 4: phone: '12345' is not a 10-digit North American number",
-        "  line 5: no school named 'Nowhere High' (import schools first)",
-        "  line 6: no advisor nobody@example.org at Lincoln High (import advisors first)",
+        "  line 3, column email: email 'not-an-email' is not an email address",
+        "  line 4, column phone: phone '12345' is not a 10-digit North American number",
+        "  line 5, column school: no school named 'Nowhere High' (import schools first)",
+        "  line 6, column advisor_email: no advisor nobody@example.org at Lincoln High (import advisors first)",
+        "  line 7, column name: name is empty",
+        "  line 7, column email: email 'ed@example' is not an email address",
+        "  line 7, column phone: phone '555-01' is not a 10-digit North American number",
     ]
     with runtime.sessions() as session:
         assert session.scalar(select(func.count()).where(Person.role == Role.student)) == 0, "not even line 2"

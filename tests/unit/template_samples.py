@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tests.unit.dashboard_samples import DASHBOARD_SAMPLES
+from tests.unit.directory_samples import DIRECTORY_SAMPLES
 from web import hours_chart
 from workflow.attendance.jobs import ExpiryNotice
 from workflow.evaluations import EvaluationView
@@ -178,6 +179,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "date": "Tue Mar 10",
         "first": "Mon Mar 2",
         "last": "Fri Jun 12",
+        "name": "Maya Lopez",
     },
     "web/student_notes": {"field": "nursing"},
     "web/form_errors": {},
@@ -298,6 +300,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
 }
 SAMPLES.update(DASHBOARD_SAMPLES)  # Today and Needs attention
+SAMPLES.update(DIRECTORY_SAMPLES)  # People & places
 
 # -- fixing the record and deciding (web/days.py, web/decisions.py, web/students.py) ---------------
 from datetime import timedelta  # noqa: E402

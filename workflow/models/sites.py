@@ -21,6 +21,9 @@ class Site(Base):
     address: Mapped[str] = mapped_column(String(500), default="")
     field: Mapped[str] = mapped_column(String(100), default="")
     do_not_solicit: Mapped[bool] = mapped_column(Boolean, default=False)
+    do_not_solicit_on: Mapped[date | None] = mapped_column(Date)  # when the business asked
+    do_not_solicit_by: Mapped[str | None] = mapped_column(String(200))  # who asked, in their words
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # deactivated, never deleted
     latitude: Mapped[float | None] = mapped_column()
     longitude: Mapped[float | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

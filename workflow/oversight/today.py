@@ -233,7 +233,11 @@ def today(session: Session, viewer: Viewer, now: datetime) -> TodayBoard:
             select(*PLACEMENT_COLUMNS, *DAY_COLUMNS)
             .select_from(Placement)
             .outerjoin(InternshipDay, and_(InternshipDay.placement_id == Placement.id, InternshipDay.date == on))
-        ).where(placement_scope(viewer), or_(scheduled, InternshipDay.id.is_not(None)))
+        ).where(
+            placement_scope(viewer),
+            Student.active.is_(True),  # a deactivated student leaves Today
+            or_(scheduled, InternshipDay.id.is_not(None)),
+        )
     ).all()
     clock: dict[time, datetime] = {}  # a few distinct start and end times: each made aware once
 

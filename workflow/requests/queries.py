@@ -8,14 +8,19 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from workflow.models import InternshipRequest, Opportunity, Person, School
+from workflow.models import InternshipRequest, Opportunity, Person, School, Site
 from workflow.requests.states import HOLDING_A_PLACE, OPEN, PURSUING_THE_SITE, State
 
 
 def visible_opportunities(session: Session, student: Person, *, field: str = "", words: str = "") -> list[Opportunity]:
     """The student's school's opportunities, and those other schools of its region share."""
     school = student.school
-    query = select(Opportunity).join(School, School.id == Opportunity.school_id).where(Opportunity.active.is_(True))
+    query = (
+        select(Opportunity)
+        .join(School, School.id == Opportunity.school_id)
+        .join(Site, Site.id == Opportunity.site_id)
+        .where(Opportunity.active.is_(True), Site.active.is_(True))  # a deactivated site offers nothing
+    )
     if school.region:
         query = query.where(
             or_(
@@ -40,6 +45,8 @@ def visible_opportunities(session: Session, student: Person, *, field: str = "",
 
 
 def can_see(session: Session, student: Person, opportunity: Opportunity) -> bool:
+    if not opportunity.site.active:
+        return False
     if opportunity.school_id == student.school_id:
         return True
     return bool(

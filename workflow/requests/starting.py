@@ -136,6 +136,8 @@ def decide_start(
     }
     if approve:
         check(request, Event.advisor_approve)  # a refused move is said before any compliance problem
+        if not request.student.active:
+            raise Refused("student_inactive", name=request.student.name)
         problems = compliance_problems(session, request.opportunity.mentor, now.astimezone(request.school.zone).date())
         if problems:
             audit.record(

@@ -1,0 +1,93 @@
+"""Loading one row of the people's CSV formats: schools, coordinators, advisors, students, mentors
+(the columns are in docs/ARCHITECTURE.md). Each reads every cell, notes every problem, and writes
+only once the row is right (`Row.check`)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select
+
+from workflow import import_batch as look
+from workflow.import_batch import Batch
+from workflow.import_cells import Row
+from workflow.models import Person, Role, School
+
+
+def schools(batch: Batch, row: Row) -> None:
+    name = row.text("name")
+    zone = row.text("timezone", limit=64)
+    if zone:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            row.problem("timezone", f"timezone {zone!r} is not an IANA time zone like America/Los_Angeles")
+    sms_number = row.phone("sms_number", "US", required=False)
+    region = row.text("region", required=False)
+    midpoint = row.yes_no("midpoint_evaluation") if row.has("midpoint_evaluation") else None
+    row.check()
+    school = batch.session.scalars(select(School).where(func.lower(School.name) == name.lower())).one_or_none()
+    look.counted(batch, school is None)
+    if school is None:
+        school = School(name=name, timezone=zone)
+        batch.session.add(school)
+    school.timezone = zone
+    school.region = region or None
+    school.sms_number = sms_number
+    if midpoint is not None:  # a file without the column leaves the school's choice alone
+        school.midpoint_evaluation = midpoint
+    batch.session.flush()
+    batch.saved = school
+
+
+def _person(batch: Batch, row: Row, role: Role, *, phone: str = "") -> Person:
+    """Check and write a person of `role`: school, name, email and, if `phone` says so
+    ("required" or "optional"), phone. Returns the person once written (raises RowProblems first)."""
+    school = look.school(batch, row)
+    name = row.text("name")
+    email = row.email("email")
+    number = None
+    if phone:
+        number = row.phone("phone", school.country if school else "US", required=phone == "required")
+    found = look.person(batch.session, school, role, email) if school and email else None
+    person = look.pick(batch, row, found, "email", f"{email} is already in the directory as a {role}")
+    row.check()
+    assert school is not None and email is not None
+    look.counted(batch, person is None)
+    if person is None:
+        person = Person(school_id=school.id, role=role, name=name, email=email)
+        batch.session.add(person)
+    person.name, person.email = name, email
+    if phone:
+        person.phone = number
+    batch.session.flush()
+    batch.saved = person
+    return person
+
+
+def coordinators(batch: Batch, row: Row) -> None:
+    _person(batch, row, Role.coordinator)
+
+
+def advisors(batch: Batch, row: Row) -> None:
+    _person(batch, row, Role.advisor)
+
+
+def students(batch: Batch, row: Row) -> None:
+    school = look.school(batch, row)
+    advisor_email = row.email("advisor_email", required=False)
+    advisor = None
+    if school is not None and advisor_email:
+        advisor = look.person(batch.session, school, Role.advisor, advisor_email)
+        if advisor is None:
+            row.problem("advisor_email", f"no advisor {advisor_email} at {school.name} (import advisors first)")
+    student = _person(batch, row, Role.student, phone="required")
+    student.advisor_id = advisor.id if advisor else None
+
+
+def mentors(batch: Batch, row: Row) -> None:
+    school = look.school(batch, row)
+    site = look.known_site(batch, row, school, " (import sites first)")
+    mentor = _person(batch, row, Role.mentor, phone="optional" if row.has("phone") else "")
+    assert site is not None
+    mentor.site_id = site.id
