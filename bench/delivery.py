@@ -180,7 +180,10 @@ def main() -> None:
     )
     print(f"relay pipeline (Postgres outbox, Redis, SMTP to a local sink): {pipeline:8.0f} messages/s")
     print(f"bare Dramatiq no-op actor on the same Redis:                  {noop:8.0f} messages/s")
-    print(f"ratio: {pipeline / noop:.2f} (target at least 0.3)")
+    # Each round runs the pipeline beside its baseline; the median of those ratios is the figure
+    # that holds on a busy machine (a rate alone moves with whatever else runs).
+    ratio = statistics.median(p / n for p, n in zip(pipelines, noops, strict=True))
+    print(f"ratio: {ratio:.2f} (median of the rounds' ratios; target at least 0.5)")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -327,18 +328,39 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=6000)
     parser.add_argument("--emails", type=int, default=3000)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds, each door beside its baseline; medians")
     args = parser.parse_args()
+    webs, bare_webs, mails, bare_mails = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
-        web, bare_web = bench_webhooks(args.requests, args.connections, Path(tmp))
-        mail, bare_mail = bench_smtp(args.emails, args.connections, Path(tmp))
-    print(f"connections: {args.connections}; one server process each; Postgres and Redis on this machine")
+        for round_ in range(1, args.rounds + 1):
+            web, bare_web = bench_webhooks(args.requests, args.connections, Path(tmp))
+            mail, bare_mail = bench_smtp(args.emails, args.connections, Path(tmp))
+            webs.append(web)
+            bare_webs.append(bare_web)
+            mails.append(mail)
+            bare_mails.append(bare_mail)
+            print(
+                f"round {round_}: webhooks {web:6.0f}/s, bare {bare_web:6.0f}/s, ratio {web / bare_web:.2f}; "
+                f"emails {mail:6.0f}/s, bare {bare_mail:6.0f}/s, ratio {mail / bare_mail:.2f}",
+                flush=True,
+            )
+    web, bare_web = statistics.median(webs), statistics.median(bare_webs)
+    mail, bare_mail = statistics.median(mails), statistics.median(bare_mails)
+    print(
+        f"connections: {args.connections}; one server process each; Postgres and Redis on this machine; "
+        f"median of {args.rounds} rounds"
+    )
+    # Each round runs a door beside its baseline; the median of those ratios is the figure that
+    # holds on a busy machine (a rate alone moves with whatever else runs).
+    web_ratio = statistics.median(w / b for w, b in zip(webs, bare_webs, strict=True))
+    mail_ratio = statistics.median(m / b for m, b in zip(mails, bare_mails, strict=True))
     print(
         f"webhooks  /sms/inbound (verify, store, dedupe, enqueue): {web:7.0f}/s   bare FastAPI endpoint: "
-        f"{bare_web:7.0f}/s   ratio {web / bare_web:.2f} (target at least 0.3)"
+        f"{bare_web:7.0f}/s   ratio {web_ratio:.2f} (median of the rounds' ratios; target at least 0.5)"
     )
     print(
         f"emails    relay smtp (RCPT check, store, enqueue):       {mail:7.0f}/s   bare aiosmtpd handler: "
-        f"{bare_mail:7.0f}/s   ratio {mail / bare_mail:.2f} (target at least 0.3)"
+        f"{bare_mail:7.0f}/s   ratio {mail_ratio:.2f} (median of the rounds' ratios; target at least 0.5)"
     )
 
 

@@ -83,8 +83,8 @@ class Run:
 # -- the school network ---------------------------------------------------------------------------
 
 
-def seed(url: str, n: int) -> list[Student]:
-    """N students in schools of 300, each with a mentor; placements meet today from now on."""
+def seed(url: str, n: int, per_school: int = STUDENTS_PER_SCHOOL) -> list[Student]:
+    """N students in schools of 300 (or `per_school`), each with a mentor; placements meet today from now on."""
     engine = create_engine(url)
     now = datetime.now(UTC)
     zone = "America/Los_Angeles"
@@ -92,7 +92,7 @@ def seed(url: str, n: int) -> list[Student]:
     start = clock(local.hour, local.minute)
     students: list[Student] = []
     with engine.begin() as conn:
-        schools = (n + STUDENTS_PER_SCHOOL - 1) // STUDENTS_PER_SCHOOL
+        schools = (n + per_school - 1) // per_school
         for s in range(schools):
             school_id = conn.execute(
                 insert(School)
@@ -118,7 +118,7 @@ def seed(url: str, n: int) -> list[Student]:
                     created_at=now,
                 )
             )
-            count = min(STUDENTS_PER_SCHOOL, n - s * STUDENTS_PER_SCHOOL)
+            count = min(per_school, n - s * per_school)
             site_id = conn.execute(
                 insert(Site)
                 .values(
@@ -128,7 +128,7 @@ def seed(url: str, n: int) -> list[Student]:
             ).scalar_one()
             people: list[dict[str, Any]] = []  # rows of parameters for one INSERT
             for i in range(count):
-                k = s * STUDENTS_PER_SCHOOL + i
+                k = s * per_school + i
                 people.append(
                     {
                         "school_id": school_id,

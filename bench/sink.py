@@ -1,5 +1,6 @@
 """A minimal SMTP sink in its own process for the benchmarks: it speaks enough SMTP for smtplib
-(EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT), accepts every message and keeps nothing, so
+(EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT; it offers PIPELINING, as Postfix does, and reads
+pipelined commands in order), accepts every message and keeps nothing, so
 that the benchmark measures Relay rather than the sink. (The tests use aiosmtpd.) With a log
 file, it writes one JSON line per message: when it arrived and the headers a reply needs.
 
@@ -51,7 +52,7 @@ class SinkProtocol(asyncio.Protocol):
 
     def _command(self, verb: bytes) -> None:
         if verb == b"EHLO":
-            self.transport.write(b"250-bench\r\n250-8BITMIME\r\n250 SIZE 10485760\r\n")
+            self.transport.write(b"250-bench\r\n250-8BITMIME\r\n250-PIPELINING\r\n250 SIZE 10485760\r\n")
         elif verb == b"DATA":
             self.in_data = True
             self.buffer = b"\r\n" + self.buffer  # the terminator search expects a leading CRLF

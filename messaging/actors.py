@@ -7,7 +7,7 @@ message in Redis outlives a deploy), so a name never changes; the arguments are 
 from __future__ import annotations
 
 DELIVER_EMAIL = "deliver_email"
-"""Deliver one stored email. Args: `(message_id,)`. Queue `email`."""
+"""Deliver stored emails. Args: `(message_id, ...)`, one or several (claimed together). Queue `email`."""
 
 DELIVER_SMS = "deliver_sms"
 """Deliver one stored SMS, paced per sender number. Args: `(message_id,)` or `(message_id, slot)`,

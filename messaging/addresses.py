@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parseaddr
+from functools import lru_cache
 from typing import Literal
 
 from messaging import tokens
@@ -47,7 +48,16 @@ def bounced_message_id(token: str, keys: Sequence[str]) -> int | None:
 
 def read_recipient(address: str, domain: str, bare_locals: Sequence[str] = (REPLY,)) -> Recipient | None:
     """What an address on our inbound domain is, or None if it is not one of ours."""
-    _, addr = parseaddr(address)
+    return _read_recipient(address, domain, tuple(bare_locals))
+
+
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_@")
+
+
+@lru_cache(maxsize=4096)  # the SMTP door reads each address at RCPT and again at DATA
+def _read_recipient(address: str, domain: str, bare_locals: tuple[str, ...]) -> Recipient | None:
+    # A bare address (what SMTP's RCPT gives) needs no parsing; parseaddr is for display forms.
+    addr = address if _PLAIN.issuperset(address) else parseaddr(address)[1]
     local, at, host = addr.strip().lower().rpartition("@")
     if not at or host != domain.lower() or not local:
         return None

@@ -29,6 +29,9 @@ class Config:
     mail_from: str
     sms_from: str
     signing_keys: list[str]
+    # RELAY_TWILIO_MESSAGING_SERVICE_SID and its pool's pacing lanes (messaging.sender_pool)
+    sms_service_sid: str | None = None
+    sms_pool: tuple[str, ...] = ()
     quiet_window: tuple[int, int] = (21 * 60, 7 * 60)
     notice_cap_per_day: int = 20
     send_timeout: float = 15.0

@@ -156,7 +156,10 @@ class OutboundMessage(Base):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     to_address: Mapped[str] = mapped_column(String(320))
+    # The sender: an email address, a phone number, or for a Messaging Service the pool's number
+    # this recipient is kept on (its pacing lane); then the service picks the number it sends from.
     from_address: Mapped[str] = mapped_column(String(320))
+    messaging_service_sid: Mapped[str | None] = mapped_column(String(34))
     subject: Mapped[str | None] = mapped_column(String(500))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)

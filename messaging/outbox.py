@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from messaging import actors, addresses, context, quiet_hours, rendering, short_links, tokens
+from messaging import actors, addresses, context, quiet_hours, rendering, sender_pool, short_links, tokens
 from messaging.models import BouncedAddress, OutboundEvent, OutboundMessage, SmsOptOut, Status, move
 from workflow.base import utcnow
 from workflow.models import Person, School
@@ -180,7 +180,16 @@ def _fill_sms(
     rendered = rendering.render_sms(name, values, fit=note.fit, limit=note.segments)
     row.body_text = rendered.text
     row.segments = rendered.segments
-    row.from_address = (school.sms_number if school else None) or cfg.sms_from
+    sender = sender_pool.sender_for(
+        row.to_address,
+        school_number=school.sms_number if school else None,
+        school_service=school.sms_service_sid if school else None,
+        school_pool=school.sms_pool if school else None,
+        service=cfg.sms_service_sid,
+        pool=cfg.sms_pool,
+        number=cfg.sms_from,
+    )
+    row.from_address, row.messaging_service_sid = sender.from_address, sender.service_sid
     if note.to is not None and quiet_hours.keeps_quiet_hours(note.to.role, note.kind):
         row.next_attempt_at = quiet_hours.quiet_release(row.created_at, zone, cfg.quiet_window)
 
@@ -216,17 +225,33 @@ def delay_ms_until(due: datetime, now: datetime) -> int | None:
     return int(wait * 1000) if wait > 0.02 else None
 
 
+EMAIL_BATCH = 10
+
+
 def hand_off(rows: Iterable[OutboundMessage], now: datetime | None = None) -> int:
-    """Give rows to the broker; a failure is logged, and the sweeper delivers them later."""
+    """Give rows to the broker; a failure is logged, and the sweeper delivers them later.
+
+    Emails due now go in broker messages of up to EMAIL_BATCH ids, which a worker claims in one
+    statement and records in one (small enough that several threads share a big commit)."""
     ctx = context.current()
     now = now or utcnow()
     handed = 0
+    batches: list[tuple[str, tuple[int, ...], int | None]] = []
+    emails: list[int] = []
     for row in rows:
+        delay = delay_ms_until(row.next_attempt_at, now)
+        if row.channel == "email" and delay is None:
+            emails.append(row.id)
+        else:
+            batches.append((actors.deliver(row.channel), (row.id,), delay))
+    for start in range(0, len(emails), EMAIL_BATCH):
+        batches.append((actors.DELIVER_EMAIL, tuple(emails[start : start + EMAIL_BATCH]), None))
+    for actor, ids, delay in batches:
         try:
-            ctx.enqueue(actors.deliver(row.channel), (row.id,), delay_ms_until(row.next_attempt_at, now))
-            handed += 1
+            ctx.enqueue(actor, ids, delay)
+            handed += len(ids)
         except Exception:
-            log.warning("could not enqueue message %s; the sweeper will pick it up", row.id, exc_info=True)
+            log.warning("could not enqueue messages %s; the sweeper will pick them up", ids, exc_info=True)
     return handed
 
 

@@ -232,7 +232,8 @@ EXPORT_KINDS = ["attendance", "placements", "evaluations"]
 IMPORT_HELP = """Columns (header names exact; extra columns are ignored; booleans yes/no;
 phones E.164 or national numbers of the school's country). Import in this order:
 
-  schools       name, timezone, region (optional), sms_number (optional)
+  schools       name, timezone, region (optional), sms_number (optional),
+                sms_service_sid and sms_pool (optional: a Messaging Service, its numbers or count)
   coordinators  school, name, email
   advisors      school, name, email
   students      school, name, email, phone, advisor_email

@@ -53,6 +53,8 @@ def messaging_config(settings: Settings) -> context.Config:
         mail_from=settings.mail_from,
         sms_from=settings.twilio_from or DEV_SMS_FROM,
         signing_keys=settings.signing_keys,
+        sms_service_sid=settings.twilio_messaging_service_sid,
+        sms_pool=settings.sms_pool_lanes,
         quiet_window=settings.quiet_window,
         notice_cap_per_day=settings.notice_cap_per_day,
         send_timeout=settings.send_timeout_seconds,
@@ -109,7 +111,8 @@ def make_pacer(settings: Settings) -> Pacer:
 def actor_specs(settings: Settings) -> list[brokers.ActorSpec]:
     send_limit = int((settings.send_timeout_seconds * 4 + 30) * 1000)
     return [
-        brokers.ActorSpec(actors.DELIVER_EMAIL, "email", delivery.deliver_email, send_limit),
+        # A batch of emails may meet a peer that stops answering at each of its sends.
+        brokers.ActorSpec(actors.DELIVER_EMAIL, "email", delivery.deliver_email, send_limit * outbox.EMAIL_BATCH),
         brokers.ActorSpec(actors.DELIVER_SMS, "sms", delivery.deliver_sms, send_limit),
         brokers.ActorSpec(actors.PROCESS_INBOUND, "inbound", processing.process_inbound, 5 * 60 * 1000),
         brokers.ActorSpec(actors.RUN_JOB, "jobs", jobs.run_job, 10 * 60 * 1000, max_retries=3),

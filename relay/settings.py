@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from messaging import sender_pool
+
 DEV_KEY_FILE = Path(".relay-dev-key")
 MIN_PRODUCTION_KEY_LENGTH = 32
 
@@ -51,6 +53,10 @@ class Settings(BaseSettings):
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_from: str | None = None
+    # A Messaging Service (a pool of numbers) instead of RELAY_TWILIO_FROM, and its pool: the numbers,
+    # comma-separated, or how many it has (pacing runs each at sms_segments_per_second).
+    twilio_messaging_service_sid: str | None = None
+    twilio_pool: str = ""
     twilio_api_base: str = "https://api.twilio.com"
 
     # Tuning; the defaults suit a school or a small district.
@@ -126,6 +132,19 @@ class Settings(BaseSettings):
             raise ValueError(f"expected an E.164 number such as +15555550123, got {value!r}")
         return value or None
 
+    @field_validator("twilio_messaging_service_sid")
+    @classmethod
+    def _service_sid(cls, value: str | None) -> str | None:
+        if value and not sender_pool.SERVICE_SID.fullmatch(value):
+            raise ValueError(f"expected a Messaging Service SID (MG and 32 hex digits), got {value!r}")
+        return value or None
+
+    @field_validator("twilio_pool")
+    @classmethod
+    def _pool(cls, value: str) -> str:
+        sender_pool.parse_pool(value)
+        return value
+
     @field_validator("quiet_hours")
     @classmethod
     def _quiet_hours(cls, value: str) -> str:
@@ -138,8 +157,10 @@ class Settings(BaseSettings):
             self.mail_from = f"Relay <relay@{self.inbound_domain}>"
         if bool(self.twilio_account_sid) != bool(self.twilio_auth_token):
             raise ValueError("RELAY_TWILIO_ACCOUNT_SID and RELAY_TWILIO_AUTH_TOKEN must be set together")
-        if self.twilio_account_sid and not self.twilio_from:
-            raise ValueError("RELAY_TWILIO_FROM: required when Twilio credentials are set")
+        if self.twilio_account_sid and not (self.twilio_from or self.twilio_messaging_service_sid):
+            raise ValueError(
+                "RELAY_TWILIO_FROM (or RELAY_TWILIO_MESSAGING_SERVICE_SID): required when Twilio credentials are set"
+            )
         if self.env == "production":
             self._check_production()
         return self
@@ -170,6 +191,12 @@ class Settings(BaseSettings):
     @property
     def dev_transports(self) -> bool:
         return not self.outbound_smtp_url and not self.twilio_account_sid
+
+    @property
+    def sms_pool_lanes(self) -> tuple[str, ...]:
+        """The Messaging Service pool's pacing lanes (empty without a service)."""
+        sid = self.twilio_messaging_service_sid
+        return sender_pool.lanes(sid, sender_pool.parse_pool(self.twilio_pool)) if sid else ()
 
     @property
     def quiet_window(self) -> tuple[int, int]:

@@ -4,6 +4,7 @@ only once the row is right (`Row.check`)."""
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from workflow import import_batch as look
 from workflow.import_batch import Batch
 from workflow.import_cells import Row
 from workflow.models import Person, Role, School
+from workflow.phones import normalise_phone
 
 
 def schools(batch: Batch, row: Row) -> None:
@@ -25,6 +27,7 @@ def schools(batch: Batch, row: Row) -> None:
     sms_number = row.phone("sms_number", "US", required=False)
     region = row.text("region", required=False)
     midpoint = row.yes_no("midpoint_evaluation") if row.has("midpoint_evaluation") else None
+    service, pool = _sms_pool(row)
     row.check()
     school = batch.session.scalars(select(School).where(func.lower(School.name) == name.lower())).one_or_none()
     look.counted(batch, school is None)
@@ -34,10 +37,31 @@ def schools(batch: Batch, row: Row) -> None:
     school.timezone = zone
     school.region = region or None
     school.sms_number = sms_number
+    school.sms_service_sid, school.sms_pool = service, pool
     if midpoint is not None:  # a file without the column leaves the school's choice alone
         school.midpoint_evaluation = midpoint
     batch.session.flush()
     batch.saved = school
+
+
+def _sms_pool(row: Row) -> tuple[str | None, str | None]:
+    """A school's own Twilio Messaging Service, and its pool: its numbers or how many it has."""
+    service = row.text("sms_service_sid", required=False, limit=40)
+    if service and not re.fullmatch(r"MG[0-9a-fA-F]{32}", service):
+        row.problem(
+            "sms_service_sid", f"sms_service_sid {service!r} is not a Messaging Service SID (MG and 32 hex digits)"
+        )
+        service = ""
+    pool = row.text("sms_pool", required=False, limit=400)
+    if pool and not (pool.isdigit() and 1 <= int(pool) <= 400):
+        try:
+            pool = ",".join(normalise_phone(n.strip(), "US") for n in pool.split(",") if n.strip())
+        except ValueError as exc:
+            row.problem("sms_pool", f"sms_pool: give how many numbers, or the numbers separated by commas ({exc})")
+            pool = ""
+    if pool and not service and not row.bad("sms_service_sid"):
+        row.problem("sms_pool", "sms_pool: a pool needs its sms_service_sid")
+    return service or None, pool or None
 
 
 def _person(batch: Batch, row: Row, role: Role, *, phone: str = "") -> Person:

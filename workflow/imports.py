@@ -63,7 +63,11 @@ class CsvFormat:
 
 
 FORMATS: dict[str, CsvFormat] = {
-    "schools": CsvFormat(("name", "timezone"), ("region", "sms_number", "midpoint_evaluation"), import_people.schools),
+    "schools": CsvFormat(
+        ("name", "timezone"),
+        ("region", "sms_number", "midpoint_evaluation", "sms_service_sid", "sms_pool"),
+        import_people.schools,
+    ),
     "coordinators": CsvFormat(("school", "name", "email"), (), import_people.coordinators),
     "advisors": CsvFormat(("school", "name", "email"), (), import_people.advisors),
     "students": CsvFormat(("school", "name", "email", "phone", "advisor_email"), (), import_people.students),

@@ -12,29 +12,26 @@ import logging
 import random
 import time
 from datetime import datetime, timedelta
-from typing import Protocol, cast
 
-from sqlalchemy import Connection, Integer, String, Table, bindparam, case, exists, func, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from messaging import actors, context, outbox, quiet_hours
 from messaging.models import OutboundEvent as On
 from messaging.models import OutboundMessage, Status, may, target
 from messaging.outbound import failures
+from messaging.outbound.claims import SLACK, Claimed, claim, claim_many, record_sent
 from messaging.outbound.failures import PermanentFailure
 from messaging.outbound.transports import (
     ConfigurationError,
-    Outgoing,
     PermanentError,
     Reconciling,
     SendResult,
     TransientError,
 )
-from workflow.base import UTCDateTime, utcnow
+from workflow.base import utcnow
 
 log = logging.getLogger(__name__)
-PACING_SLACK_SECONDS = 0.02
-SLACK = timedelta(seconds=PACING_SLACK_SECONDS)
 # Delayed broker messages arrive within about one poll interval (the worker timeout, 100 ms) of
 # their time: a paced SMS comes back this much before its slot and sleeps the rest in-thread.
 EARLY_RETURN_SECONDS = 0.2
@@ -43,10 +40,43 @@ LATE_SECONDS = 0.25
 OM = OutboundMessage
 
 
-def deliver_email(message_id: int) -> None:
-    """The `deliver_email` actor: claim at once (the common case); if that fails, see why."""
-    if not attempt(message_id):
-        _not_claimed(message_id, "email")
+def deliver_email(*message_ids: int) -> None:
+    """The `deliver_email` actor: claim at once (the common case); if that fails, see why.
+
+    Several ids (the rows one commit queued) are claimed in one statement, sent one after the
+    other on this thread's SMTP connection, and recorded in one round trip; the rows the batch
+    claim did not take (not due, left by a stopped worker, already done) go the single way."""
+    if len(message_ids) > 1:
+        message_ids = _deliver_batch(message_ids)
+    for message_id in message_ids:
+        if not attempt(message_id):
+            _not_claimed(message_id, "email")
+
+
+def _deliver_batch(message_ids: tuple[int, ...]) -> tuple[int, ...]:
+    """Deliver the due rows among these; returns the ids it did not claim."""
+    ctx = context.current()
+    with ctx.single_statements() as connection:
+        rows = claim_many(connection, message_ids, utcnow())
+    sent: list[tuple[Claimed, SendResult]] = []
+    try:
+        for index, row in enumerate(rows):
+            try:
+                result = ctx.transports[row.channel].send(row)
+            except PermanentError as exc:
+                _record_failure(row, exc, utcnow())
+            except TransientError as exc:
+                _record_retry(row, exc, utcnow())
+            except Exception as exc:
+                for unsent in rows[index:]:  # let them go, so they are tried again; then Dramatiq retries
+                    _release(unsent, f"internal error: {exc!r}")
+                raise
+            else:
+                sent.append((row, result))
+    finally:
+        record_sent(sent, utcnow())
+    taken = {row.id for row in rows}
+    return tuple(i for i in message_ids if i not in taken)
 
 
 def deliver_sms(message_id: int, slot: float | None = None) -> None:
@@ -126,7 +156,7 @@ def attempt(message_id: int, slot: float | None = None) -> bool:
         if recovering and isinstance(transport, Reconciling):
             found = _already_sent(row, transport)
             if found is not None:
-                _record_sent(row, found, utcnow())
+                record_sent([(row, found)], utcnow())
                 return True
         result = transport.send(row)
     except PermanentError as exc:
@@ -139,100 +169,8 @@ def attempt(message_id: int, slot: float | None = None) -> bool:
         _release(row, f"internal error: {exc!r}")
         raise
     else:
-        _record_sent(row, result, utcnow())
+        record_sent([(row, result)], utcnow())
     return True
-
-
-class Claimed(Outgoing, Protocol):
-    """A claimed row, as returned by the claim (a plain row, not an ORM object)."""
-
-    @property
-    def channel(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def attempts(self) -> int: ...
-    @property
-    def uncertain(self) -> bool: ...
-    @property
-    def school_id(self) -> int | None: ...
-    @property
-    def person_id(self) -> int | None: ...
-
-
-_T = cast(Table, OM.__table__)
-_RETURNED = [
-    _T.c[name]
-    for name in (
-        "id",
-        "channel",
-        "kind",
-        "attempts",
-        "uncertain",
-        "school_id",
-        "person_id",
-        "to_address",
-        "from_address",
-        "subject",
-        "body_text",
-        "body_html",
-        "message_id_header",
-        "reply_to",
-        "references",
-        "created_at",
-    )
-]
-# Built once: statement construction and cache-key generation cost more than the round trip.
-_CLAIM = (
-    update(_T)
-    .where(
-        _T.c.id == bindparam("message_id"),
-        may(_T.c.status, On.claim),
-        _T.c.next_attempt_at <= bindparam("due_by", type_=UTCDateTime()),
-    )
-    .values(status=target(On.claim).value, claimed_at=bindparam("now", type_=UTCDateTime()), attempts=_T.c.attempts + 1)
-    .returning(*_RETURNED)
-)
-_RECLAIM = (
-    update(_T)
-    .where(
-        _T.c.id == bindparam("message_id"),
-        may(_T.c.status, On.reclaim),
-        _T.c.claimed_at <= bindparam("stale", type_=UTCDateTime()),
-    )
-    .values(claimed_at=bindparam("now", type_=UTCDateTime()), attempts=_T.c.attempts + 1, uncertain=True)
-    .returning(*_RETURNED)
-)
-_still_sending = may(_T.c.status, On.accept)
-_RECORD_SENT = (
-    update(_T)
-    .where(_T.c.id == bindparam("message_id"))
-    .values(
-        status=case((_still_sending, target(On.accept).value), else_=_T.c.status),
-        provider_id=func.coalesce(_T.c.provider_id, bindparam("provider_id", type_=String())),
-        sent_at=func.coalesce(_T.c.sent_at, bindparam("now", type_=UTCDateTime())),
-        latency_ms=func.coalesce(_T.c.latency_ms, bindparam("latency_ms", type_=Integer())),
-        last_error=case((_still_sending, None), else_=_T.c.last_error),
-        uncertain=case((_still_sending, False), else_=_T.c.uncertain),
-    )
-)
-
-
-def claim(connection: Connection, message_id: int, now: datetime) -> tuple[Claimed | None, bool]:
-    """Take the row for this worker. Returns (row, recovering) or (None, False) if not ours.
-
-    Core statements returning plain rows: this runs once per message, and ORM objects would
-    double its cost.
-    """
-    row = connection.execute(_CLAIM, {"message_id": message_id, "due_by": now + SLACK, "now": now}).one_or_none()
-    if row is not None:
-        return cast(Claimed, row), bool(row.uncertain)
-    stale = now - timedelta(seconds=context.current().config.stale_sending)
-    row = connection.execute(_RECLAIM, {"message_id": message_id, "stale": stale, "now": now}).one_or_none()
-    if row is not None:
-        log.warning("message %s was left sending by a worker that stopped; trying again", message_id)
-        return cast(Claimed, row), True
-    return None, False
 
 
 def _already_sent(row: Claimed, transport: Reconciling) -> SendResult | None:
@@ -245,16 +183,6 @@ def _already_sent(row: Claimed, transport: Reconciling) -> SendResult | None:
             if not taken:
                 return SendResult(provider_id=provider_id, detail="already accepted before an interruption")
     return None
-
-
-def _record_sent(row: Claimed, result: SendResult, now: datetime) -> None:
-    """One statement: `sent`, unless a status callback already moved the row on (then its status
-    stays, and only the provider id and time are filled in)."""
-    latency = int((now - row.created_at).total_seconds() * 1000)
-    with context.current().single_statements() as connection:
-        connection.execute(
-            _RECORD_SENT, {"message_id": row.id, "provider_id": result.provider_id, "now": now, "latency_ms": latency}
-        )
 
 
 def backoff(attempts: int) -> float:

@@ -46,3 +46,26 @@ def test_importing_every_kind_and_again_updates(make_runtime: Any, backend: dict
         "Lincoln High,maya@example.org,ruth@example.org,Riverside Clinic,Tue Thu,09:00,15:00,2026-03-03,2026-05-29,"
         "active",
     ]
+
+
+def test_a_school_may_have_its_own_messaging_service_and_pool(
+    make_runtime: Any, sqlite_url: str, tmp_path: Path
+) -> None:
+    runtime = make_runtime(database_url=sqlite_url)
+    service = "MG" + "a" * 32
+    path = tmp_path / "schools.csv"
+    path.write_text(
+        "name,timezone,sms_service_sid,sms_pool\n"
+        f'Big High,America/Los_Angeles,{service},"(415) 555-0100, +14155550101"\n'
+        f"Counted High,America/Los_Angeles,{service},5\n"
+    )
+    err = io.StringIO()
+    assert transfer.import_file(runtime, "schools", path, out=io.StringIO(), err=err) == 0, err.getvalue()
+    with runtime.sessions() as session:
+        pools = {s.name: (s.sms_service_sid, s.sms_pool) for s in session.scalars(select(School))}
+    assert pools == {"Big High": (service, "+14155550100,+14155550101"), "Counted High": (service, "5")}
+    for bad, problem in (("MGnope,", "not a Messaging Service SID"), (",5", "needs its sms_service_sid")):
+        path.write_text(f"name,timezone,sms_service_sid,sms_pool\nBad High,America/Los_Angeles,{bad}\n")
+        err = io.StringIO()
+        assert transfer.import_file(runtime, "schools", path, out=io.StringIO(), err=err) != 0
+        assert problem in err.getvalue() and "line 2" in err.getvalue()

@@ -130,7 +130,7 @@ def test_notices_over_the_daily_cap_are_kept_as_suppressed_and_alerts_are_never_
 ) -> None:
     runtime = make_runtime(database_url=sqlite_url, notice_cap_per_day=2)
     handed: list[int] = []
-    runtime.context.enqueue = lambda actor, args, delay: handed.append(args[0])
+    runtime.context.enqueue = lambda actor, args, delay: handed.extend(args)  # emails go in batches of ids
 
     def notice(to: Any, about: str) -> Notification:
         return replace(_alert(to, about), kind=Category.notice)

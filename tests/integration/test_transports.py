@@ -86,8 +86,12 @@ def _held(runtime: Any, caplog: pytest.LogCaptureFixture, address: str, reason: 
     return row
 
 
-def test_smtp_transient_failures_retry_and_permanent_ones_do_not(backend: dict[str, Any], make_runtime: Any) -> None:
-    with SmtpSink() as sink:
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-command-at-a-time"])
+def test_smtp_transient_failures_retry_and_permanent_ones_do_not(
+    backend: dict[str, Any], make_runtime: Any, pipelining: bool
+) -> None:
+    """The six emails are queued in one commit, so they go as one batch (one claim, one record)."""
+    with SmtpSink(pipelining=pipelining) as sink:
         script = sink.handler.script
         script["busy@example.org"] = ["451 4.3.0 Mailbox busy, try again later"]
         script["closing@example.org"] = ["421 4.7.0 Service shutting down"]

@@ -7,7 +7,7 @@ with a 451: a peer that stops answering, which never takes the message.
 
 Given a TLS context it offers STARTTLS; given `users` ({login: password}) it offers AUTH
 (`offer_auth`: PLAIN and LOGIN) only after STARTTLS, and requires it before MAIL. Each message
-records whether it came over TLS and as which user.
+records whether it came over TLS and as which user. It offers PIPELINING unless told not to.
 """
 
 from __future__ import annotations
@@ -61,7 +61,14 @@ class SinkHandler:
     hang_seconds: float = 0.0
     users: dict[str, str] = field(default_factory=dict)
     logins: list[tuple[str, str, bool]] = field(default_factory=list)  # (mechanism, login, accepted)
+    pipelining: bool = True  # offered, as Postfix does; aiosmtpd reads pipelined commands in order
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_EHLO(
+        self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]] if self.pipelining else responses
 
     def authenticate(
         self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: object
@@ -120,8 +127,9 @@ class SmtpSink:
         users: dict[str, str] | None = None,
         offer_auth: tuple[str, ...] = ("PLAIN", "LOGIN"),
         smtputf8: bool = False,
+        pipelining: bool = True,
     ) -> None:
-        self.handler = SinkHandler(users=dict(users or {}))
+        self.handler = SinkHandler(users=dict(users or {}), pipelining=pipelining)
         options: dict[str, Any] = {"enable_SMTPUTF8": smtputf8}
         if tls is not None:
             options.update(tls_context=tls)

@@ -2,8 +2,11 @@
 
 It checks HTTP basic auth, takes `POST /2010-04-01/Accounts/<sid>/Messages.json` and
 `GET .../Messages.json` (filtered by To/From, newest first), and returns Twilio's JSON shapes and
-error bodies. `script[to_number]` lists what to answer, in order, before accepting: an HTTP status
-(429, 500, 503) or a Twilio error code (21211, 21610, ...). It records when each message arrived.
+error bodies. `services[sid]` is a Messaging Service's pool: a message sent with its
+MessagingServiceSid (and no From) goes from one of its numbers, the same one every time for a
+recipient (Twilio's "sticky sender"); an unknown service is refused with 21705. `script[to_number]`
+lists what to answer, in order, before accepting: an HTTP status (429, 500, 503) or a Twilio error
+code (21211, 21610, ...). It records when each message arrived.
 
 `delay_seconds` slows every POST down and still answers. `hang_seconds` makes the API stop
 answering: a POST is held that long (or until it is set back to 0), then its connection is
@@ -30,6 +33,7 @@ ERRORS: dict[int, tuple[int, str]] = {
     21610: (400, "Attempt to send to unsubscribed recipient"),
     21614: (400, "'To' number is not a valid mobile number"),
     20003: (401, "Authenticate"),
+    21705: (400, "The Messaging Service Sid is invalid"),
 }
 
 
@@ -42,6 +46,7 @@ class Accepted:
     body: str
     status_callback: str | None
     date_created: str
+    messaging_service_sid: str | None = None
 
 
 @dataclass
@@ -51,6 +56,8 @@ class FakeTwilio:
     accepted: list[Accepted] = field(default_factory=list)
     requests: list[tuple[float, str, str]] = field(default_factory=list)  # (time, method, to)
     script: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    services: dict[str, list[str]] = field(default_factory=dict)
+    sticky: dict[tuple[str, str], str] = field(default_factory=dict)  # (service, to) -> the pool's number
     delay_seconds: float = 0.0
     hang_seconds: float = 0.0
     hang_after_accept: bool = False
@@ -155,15 +162,25 @@ class FakeTwilio:
             queued = self.script.get(to)
             if queued:
                 return self._error(handler, queued.pop(0), to)
+            service = form.get("MessagingServiceSid")
+            sender = form.get("From", "")
+            if service:
+                pool = self.services.get(service)
+                if not pool:
+                    return self._error(handler, 21705, to)
+                if (service, to) not in self.sticky:  # a new recipient: the pool's numbers in turn
+                    self.sticky[(service, to)] = pool[sum(1 for s, _ in self.sticky if s == service) % len(pool)]
+                sender = sender or self.sticky[(service, to)]
             sid = "SM" + secrets.token_hex(16)
             item = Accepted(
                 now,
                 sid,
                 to,
-                form.get("From", ""),
+                sender,
                 form.get("Body", ""),
                 form.get("StatusCallback"),
                 formatdate(now, usegmt=True),
+                service,
             )
             self.count += 1
             if self.keep:
@@ -224,7 +241,7 @@ class FakeTwilio:
             "error_code": None,
             "error_message": None,
             "from": item.from_,
-            "messaging_service_sid": None,
+            "messaging_service_sid": item.messaging_service_sid,
             "num_media": "0",
             "num_segments": "1",
             "price": None,

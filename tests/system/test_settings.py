@@ -28,6 +28,8 @@ def _relay(args: list[str], tmp_path: Path, **settings: object) -> subprocess.Co
         ("redis_url", "http://x", "RELAY_REDIS_URL is invalid"),
         ("outbound_smtp_url", "mail.example.org", "RELAY_OUTBOUND_SMTP_URL is invalid"),
         ("twilio_from", "555-0100", "RELAY_TWILIO_FROM is invalid"),
+        ("twilio_messaging_service_sid", "MG123", "RELAY_TWILIO_MESSAGING_SERVICE_SID is invalid"),
+        ("twilio_pool", "+15555550123, 555-0100", "RELAY_TWILIO_POOL is invalid"),
         ("quiet_hours", "9pm-7am", "RELAY_QUIET_HOURS is invalid"),
         ("worker_threads", "many", "RELAY_WORKER_THREADS is invalid"),
     ],

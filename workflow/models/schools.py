@@ -29,6 +29,10 @@ class School(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="America/Los_Angeles")
     region: Mapped[str | None] = mapped_column(String(200))
     sms_number: Mapped[str | None] = mapped_column(String(20))
+    # A Twilio Messaging Service of the school's own (a pool of numbers), instead of one number;
+    # `sms_pool` is its numbers, comma-separated, or how many it has (see messaging.sender_pool).
+    sms_service_sid: Mapped[str | None] = mapped_column(String(34))
+    sms_pool: Mapped[str | None] = mapped_column(String(400))
     country: Mapped[str] = mapped_column(String(2), default="US")
     locale: Mapped[str] = mapped_column(String(8), default="en")
     pursuit_days: Mapped[int] = mapped_column(default=14)

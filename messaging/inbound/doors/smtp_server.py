@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import re
 import ssl
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -42,16 +43,35 @@ def provider_id(raw: bytes, mail_from: str, recipient: str = "") -> str:
     that a forged Message-ID from someone else cannot hide a real reply, and the recipient, so
     that the same message to another of our addresses (now or in a later transaction) is its own
     input, acted on too."""
-    try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:HEADER_SCAN_BYTES], headersonly=True)
-        message_id = str(headers.get("Message-ID", "")).strip()
-    except Exception:
-        message_id = ""
+    message_id = _message_id(raw[:HEADER_SCAN_BYTES])
     key = store.clean(message_id) or "sha256:" + hashlib.sha256(raw).hexdigest()
     combined = f"{key}|{store.clean(mail_from).strip().lower()}"
     if recipient:
         combined += f"|{store.clean(recipient).strip().lower()}"
     return combined if len(combined) <= 250 else "sha256:" + hashlib.sha256(combined.encode()).hexdigest()
+
+
+# A header block of plain header lines (name: value, folded lines, CRLF or LF) ending in a blank
+# line, in which one Message-ID line is found by a regular expression; anything else is read by
+# the email package's parser, as before (the two agree on what they both read).
+_SIMPLE_HEADERS = re.compile(rb"(?:[!-9;-~]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*\r?\n")
+_MESSAGE_ID = re.compile(rb"^message-id:[ \t]*([^\r\n]*)\r?\n([ \t])?", re.IGNORECASE | re.MULTILINE)
+
+
+def _message_id(head: bytes) -> str:
+    block = _SIMPLE_HEADERS.match(head)
+    if block is not None:
+        found = _MESSAGE_ID.findall(block.group())
+        if not found:
+            return ""
+        [(value, folded)] = found if len(found) == 1 else [(b"", b"more than one")]
+        if not folded and value.isascii():
+            return value.decode("ascii").strip()
+    try:
+        headers = BytesHeaderParser(policy=compat32).parsebytes(head, headersonly=True)
+        return str(headers.get("Message-ID", "")).strip()
+    except Exception:
+        return ""
 
 
 class RelayHandler:
@@ -95,19 +115,19 @@ class RelayHandler:
             assert isinstance(raw, bytes)
             mail_from = envelope.mail_from or ""
             peer = str(session.peer[0]) if isinstance(session.peer, tuple) else str(session.peer)
-            stored = await asyncio.gather(
-                *(
-                    self.batcher.store(
-                        channel="email",
-                        provider_id=provider_id(raw, mail_from, group[0]),
-                        sender=mail_from or "<>",
-                        recipient=group[0],
-                        raw=raw,
-                        payload={"rcpt_tos": group, "mail_from": mail_from, "peer": peer, "helo": session.host_name},
-                    )
-                    for group in self.recipient_groups(list(envelope.rcpt_tos))
+            stores = [
+                self.batcher.store(
+                    channel="email",
+                    provider_id=provider_id(raw, mail_from, group[0]),
+                    sender=mail_from or "<>",
+                    recipient=group[0],
+                    raw=raw,
+                    payload={"rcpt_tos": group, "mail_from": mail_from, "peer": peer, "helo": session.host_name},
                 )
-            )
+                for group in self.recipient_groups(list(envelope.rcpt_tos))
+            ]
+            # One recipient (the usual case) needs no task of its own.
+            stored = [await stores[0]] if len(stores) == 1 else await asyncio.gather(*stores)
         except Exception:
             log.exception("could not store an inbound email; asked the sender to retry")
             return TEMPORARY_FAILURE

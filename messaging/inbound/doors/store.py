@@ -4,7 +4,8 @@ A row is one INSERT ... ON CONFLICT DO NOTHING: a retry of the same input (Twili
 webhook, an MTA resending after a lost 250) finds its row and changes nothing. The web app and
 the SMTP server store through `Batcher`, which lets concurrent requests share one INSERT and one
 commit (group commit): each request is still answered only after its own row is committed.
-Processing is then handed to the broker; if that hand-off is lost, the sweeper finds the row.
+Processing is then handed to the broker, beside the next batch's INSERT (an answer waits for its
+commit, not for the broker too); if that hand-off is lost, the sweeper finds the row.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ log = logging.getLogger(__name__)
 _T = cast(Table, InboundMessage.__table__)
 _DIALECTS = {"postgresql": postgresql, "sqlite": sqlite}
 MAX_BATCH = 200
-HAND_OFF_CHUNK = 50
+# Batches being written at once: a commit's round trip (and its WAL flush) no longer holds up the
+# requests that arrive meanwhile, which form the next batch on another connection.
+IN_FLIGHT = 3
+HAND_OFF_CHUNK = 10  # a broker message of up to 10 inputs: a burst spreads over the worker threads
 
 
 def clean(text: str) -> str:
@@ -71,16 +75,21 @@ def _values(
     }
 
 
+# Built once, and executed with a list of rows: SQLAlchemy compiles it once and sends the rows in
+# one INSERT ... VALUES (...), (...) RETURNING ("insertmanyvalues"); a statement built with
+# .values(rows) was compiled anew for each batch, which cost more than its round trip.
+_INSERTS = {
+    name: dialect.insert(_T)
+    .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
+    .returning(_T.c.id, _T.c.channel, _T.c.provider_id)
+    for name, dialect in _DIALECTS.items()
+}
+
+
 def store_many(connection: Connection, rows: Sequence[dict[str, Any]]) -> list[tuple[int, bool]]:
     """Insert each row unless its (channel, provider_id) exists: (row id, whether it is new)."""
-    dialect = _DIALECTS[connection.dialect.name]
-    statement = (
-        dialect.insert(_T)
-        .values(list(rows))
-        .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
-        .returning(_T.c.id, _T.c.channel, _T.c.provider_id)
-    )
-    inserted = {(channel, key): row_id for row_id, channel, key in connection.execute(statement)}
+    statement = _INSERTS[connection.dialect.name]
+    inserted = {(channel, key): row_id for row_id, channel, key in connection.execute(statement, list(rows))}
     keys = [(r["channel"], r["provider_id"]) for r in rows]
     missing = [k for k in keys if k not in inserted]
     existing: dict[tuple[str, str], int] = {}
@@ -129,12 +138,14 @@ def hand_off(*message_ids: int) -> None:
 
 
 class Batcher:
-    """Group commit for an event loop: concurrent `store` calls share one INSERT and one commit."""
+    """Group commit for an event loop: concurrent `store` calls share one INSERT and one commit,
+    with up to IN_FLIGHT batches written at once."""
 
     def __init__(self) -> None:
         self._pending: list[tuple[dict[str, Any], asyncio.Future[tuple[int, bool]]]] = []
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
+        self._handing_off: set[asyncio.Task[None]] = set()  # batches and hand-offs under way
 
     async def store(
         self,
@@ -161,41 +172,63 @@ class Batcher:
 
     async def _run(self) -> None:
         assert self._wake is not None
+        slots = asyncio.Semaphore(IN_FLIGHT)
         while True:
             await self._wake.wait()
             self._wake.clear()
             while self._pending:
+                # While every slot is busy the next batch keeps growing; then it goes at once.
+                await slots.acquire()
                 batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-                try:
-                    results = await run_in_threadpool(_write, [row for row, _ in batch])
-                except Exception as exc:
-                    if len(batch) == 1:
-                        if not batch[0][1].done():
-                            batch[0][1].set_exception(exc)
-                        continue
-                    # One bad row must not fail its neighbours: each one alone, so only it fails.
-                    log.warning("a batch of %s inbound rows failed; storing them one by one", len(batch))
-                    await self._one_by_one(batch)
-                    continue
-                for (_, future), result in zip(batch, results, strict=True):
-                    if not future.done():
-                        future.set_result(result)
+                task = asyncio.get_running_loop().create_task(self._store(batch))
+                self._handing_off.add(task)
 
-    @staticmethod
-    async def _one_by_one(batch: list[tuple[dict[str, Any], asyncio.Future[tuple[int, bool]]]]) -> None:
+                def finished(done: asyncio.Task[None], slots: asyncio.Semaphore = slots) -> None:
+                    self._handing_off.discard(done)
+                    slots.release()
+
+                task.add_done_callback(finished)
+
+    async def _store(self, batch: list[tuple[dict[str, Any], asyncio.Future[tuple[int, bool]]]]) -> None:
+        try:
+            results = await run_in_threadpool(_write, [row for row, _ in batch])
+        except Exception as exc:
+            if len(batch) == 1:
+                if not batch[0][1].done():
+                    batch[0][1].set_exception(exc)
+                return
+            # One bad row must not fail its neighbours: each one alone, so only it fails.
+            log.warning("a batch of %s inbound rows failed; storing them one by one", len(batch))
+            await self._one_by_one(batch)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                future.set_result(result)
+        self._hand_off(results)
+
+    def _hand_off(self, results: list[tuple[int, bool]]) -> None:
+        """Enqueue the new rows' processing beside the next batch's INSERT: the rows are committed
+        (the answer may go), and a request need not wait for the broker too."""
+        new = [row_id for row_id, is_new in results if is_new]
+        if new:
+            task = asyncio.get_running_loop().create_task(run_in_threadpool(hand_off, *new))
+            self._handing_off.add(task)  # the loop keeps only a weak reference to a task
+            task.add_done_callback(self._handing_off.discard)
+
+    async def _one_by_one(self, batch: list[tuple[dict[str, Any], asyncio.Future[tuple[int, bool]]]]) -> None:
         for row, future in batch:
             try:
-                [result] = await run_in_threadpool(_write, [row])
+                results = await run_in_threadpool(_write, [row])
             except Exception as exc:
                 if not future.done():
                     future.set_exception(exc)
             else:
                 if not future.done():
-                    future.set_result(result)
+                    future.set_result(results[0])
+                self._hand_off(results)
 
 
 def _write(rows: list[dict[str, Any]]) -> list[tuple[int, bool]]:
+    """Store and commit (one statement on its own connection); the hand-off follows the commit."""
     with context.current().single_statements() as connection:
-        results = store_many(connection, rows)
-    hand_off(*(row_id for row_id, new in results if new))
-    return results
+        return store_many(connection, rows)

@@ -62,7 +62,11 @@ class TwilioTransport:
         self.status_callback = status_callback
 
     def send(self, message: Outgoing) -> SendResult:
-        kwargs: dict[str, object] = {"to": message.to_address, "from_": message.from_address, "body": message.body_text}
+        kwargs: dict[str, object] = {"to": message.to_address, "body": message.body_text}
+        if message.messaging_service_sid:  # the service picks the pool's number, sticky per recipient
+            kwargs["messaging_service_sid"] = message.messaging_service_sid
+        else:
+            kwargs["from_"] = message.from_address
         if self.status_callback:
             # Our row id rides in the URL (Twilio signs it), so a callback that arrives before
             # the send is recorded still finds its row.
@@ -81,7 +85,10 @@ class TwilioTransport:
         """After an interrupted send, the ids of messages Twilio took that may be this one."""
         since = message.created_at - timedelta(minutes=1)
         try:
-            recent = self.client.messages.list(to=message.to_address, from_=message.from_address, limit=50)
+            if message.messaging_service_sid:  # the number the service picked is not ours to know
+                recent = self.client.messages.list(to=message.to_address, limit=50)
+            else:
+                recent = self.client.messages.list(to=message.to_address, from_=message.from_address, limit=50)
         except (TwilioRestException, requests.RequestException) as exc:
             raise TransientError(f"cannot check Twilio for an interrupted send: {exc}") from exc
         return [
