@@ -7,11 +7,12 @@ days, loaded with COPY and INSERT ... SELECT), then measures, after warm-up, N r
 
 - through a running `relay web` (HTTP over loopback, signed in with a real staff session; the API
   with a bearer token from `relay api-token create` when that command exists, else the cookie):
-  GET /dashboard, /dashboard/attention, /dashboard/students/{id}, /api/v1/days for one month
+  GET /dashboard, /dashboard/attention, /dashboard/students/{id}, /dashboard/mentors/{id},
+  /api/v1/days for one month
   (its first page: PAGE_SIZE days, as a client gets them without `limit`). A
   path that answers 404 is skipped, and said so (the pages may not be merged yet);
 - the domain functions directly, in this process: workflow.oversight.today, needs_attention,
-  student_record, the first page of a month of days as the API reads it (listing.days_between),
+  student_record, mentor_record, the first page of a month of days as the API reads it (listing.days_between),
   and the whole month as `relay export attendance` streams it (workflow.exports.attendance).
 
 Prints the load time and a table of p50/p95 in milliseconds. The machine's other work shows in the
@@ -48,6 +49,7 @@ from web.api import PAGE_SIZE
 from workflow import exports
 from workflow.models import Role
 from workflow.oversight import Viewer, listing, needs_attention, student_record, today
+from workflow.oversight.mentor import mentor_record
 
 KEYS = "bench-key-0123456789abcdefghijklmnopqrstuv"
 PUBLIC = "http://relay.bench"
@@ -110,6 +112,11 @@ def measure_domain(url: str, d: district.District, n: int, warmup: int) -> None:
         assert record is not None
         return f"{len(record.days)} days, {len(record.requests)} requests"
 
+    def on_mentor(session: Session, i: int) -> str:
+        record = mentor_record(session, viewer, d.mentors[(i * 7919) % len(d.mentors)], datetime.now(UTC))
+        assert record is not None
+        return f"{len(record.students)} students, {record.asked} days asked"
+
     def on_page(session: Session, i: int) -> str:
         days = listing.days_between(session, viewer, first, last, limit=PAGE_SIZE + 1)
         return f"{len(days) - 1} days ({first} to {last})"
@@ -124,6 +131,7 @@ def measure_domain(url: str, d: district.District, n: int, warmup: int) -> None:
         ("oversight.today", on_today, "today"),
         ("oversight.needs_attention", on_attention, "attention"),
         ("oversight.student_record", on_student, "student"),
+        ("oversight.mentor.mentor_record", on_mentor, "mentor"),
         ("listing.days_between, a month's first page", on_page, "page"),
         ("exports.attendance, the whole month (the CLI)", on_month, "month"),
     ):
@@ -184,6 +192,11 @@ def measure_http(url: str, d: district.District, n: int, warmup: int, tmp: Path)
             (
                 "GET /dashboard/students/{student_id}",
                 lambda i: f"/dashboard/students/{d.students[(i * 7919) % len(d.students)]}",
+                {},
+            ),
+            (
+                "GET /dashboard/mentors/{mentor_id}",
+                lambda i: f"/dashboard/mentors/{d.mentors[(i * 7919) % len(d.mentors)]}",
                 {},
             ),
             (

@@ -44,6 +44,7 @@ class District:
     coordinator_id: int
     coordinator_email: str
     students: list[int] = field(default_factory=list)  # the largest school's students
+    mentors: list[int] = field(default_factory=list)  # the largest school's mentors
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -120,6 +121,8 @@ def build(url: str, students: int, schools: int, seed: int = 7) -> District:
             for m in range(2):
                 mentor = new("people")
                 mentors.append((mentor, site))
+                if school_id == 1:
+                    district.mentors.append(mentor)
                 rows["people"].append(
                     (
                         mentor,
@@ -530,9 +533,15 @@ def find(url: str) -> District:
                 "SELECT id FROM people WHERE school_id = %s AND role = 'student' ORDER BY id", (school[0],)
             )
         ]
+        mentors = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM people WHERE school_id = %s AND role = 'mentor' ORDER BY id", (school[0],)
+            )
+        ]
     now = datetime.now(UTC).replace(microsecond=0)
     found = District(
         now.astimezone(ZoneInfo(school[2])).date(), now, school[2], school[0], school[1], school[3], school[4]
     )
-    found.students = students
+    found.students, found.mentors = students, mentors
     return found

@@ -34,6 +34,7 @@ from web import (
     directory,
     directory_upload,
     links,
+    mentors,
     security,
     sign_in,
     staff,
@@ -72,6 +73,7 @@ def create_app(
     app.include_router(today.router)
     app.include_router(attention.router)
     app.include_router(api_token_pages.router)
+    app.include_router(mentors.router)  # a mentor's page and their compliance documents
     app.include_router(api_docs.router)
     directory.install(app)  # People & places, and its CSV upload
     app.include_router(directory_upload.router)

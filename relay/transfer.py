@@ -41,6 +41,10 @@ def import_file(runtime: Runtime, kind: str, path: Path, out: TextIO = sys.stdou
         return 1
     counted = "1 row" if report.lines == 1 else f"{report.lines} rows"
     print(f"{kind}: {counted}, {report.created} created, {report.updated} updated", file=out)
+    if report.flags:
+        print(f"{len(report.flags)} to look at (imported all the same):", file=out)
+        for flag in report.flags:
+            print(f"  {flag}", file=out)
     return 0
 
 

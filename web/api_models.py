@@ -211,13 +211,14 @@ class DecisionOut(Out):
 
 
 class ExpiringOut(Out):
-    document_id: int
+    document_id: int | None = Field(description="null when the required document is missing")
     mentor: PersonOut
     kind: str
-    status: str
-    expires_on: dt.date
-    days_left: int
+    status: str = Field(description="valid, pending, rejected or missing")
+    expires_on: dt.date | None
+    days_left: int | None
     expired: bool
+    standing: str = Field(description="expired, expiring, missing, pending or rejected")
 
 
 class AttentionOut(Out):

@@ -23,6 +23,7 @@ from web.paths import Id
 from web.staff import SignedIn, SignedInWithCsrf, Staff
 from workflow.errors import Refused
 from workflow.models import AuditEntry
+from workflow.notifications import Happened
 from workflow.oversight import decide_requests, request_for
 from workflow.oversight.attention import decisions
 from workflow.requests.queries import who_else
@@ -63,17 +64,21 @@ def waiting(staff: SignedIn, request: Request) -> Response:
     return _list_page(staff, note=fixing.done(request.query_params))
 
 
-def _decide(staff: Staff, chosen: list[int], decision: str, reason: str) -> None:
-    """Approve or deny; Refused (nothing changed) or done, with the messages queued."""
+def _decide(staff: Staff, chosen: list[int], decision: str, reason: str) -> int:
+    """Approve or deny; Refused (nothing changed) or done, with the messages queued. Returns how
+    many approved starts were blocked by their mentor's documents (they are still waiting)."""
     if decision not in ("approve", "deny"):
         raise BadInput("pick_decision")
     now = staff_session.now()
     with context.current().sessions.begin() as session:
         result = decide_requests(session, fixing.viewer(staff), chosen, decision == "approve", reason, now)
         outbox.queue(session, result.notifications, now=now)
+        return result.summary.count(f": {Happened.start_blocked}")
 
 
-def _done(decision: str, count: int) -> str:
+def _done(decision: str, count: int, blocked: int = 0) -> str:
+    if blocked:
+        return f"done=blocked&n={blocked}"
     return f"done={'approved' if decision == 'approve' else 'denied'}&n={count}"
 
 
@@ -83,11 +88,11 @@ async def decide_selected(staff: SignedInWithCsrf, request: Request) -> Response
     chosen, reason = fixing.ids(form, "request_id"), fixing.text(form, "reason")
     decision = fixing.text(form, "decision")
     try:
-        _decide(staff, chosen, decision, reason)
+        blocked = _decide(staff, chosen, decision, reason)
     except (Refused, BadInput) as error:
         shown = fixing.problem(error)
         return _list_page(staff, code=shown.status, error=shown.message, chosen=chosen, reason=reason)
-    return RedirectResponse(f"/dashboard/requests?{_done(decision, len(set(chosen)))}", status_code=303)
+    return RedirectResponse(f"/dashboard/requests?{_done(decision, len(set(chosen)), blocked)}", status_code=303)
 
 
 def request_page(
@@ -141,8 +146,8 @@ async def decide_one(staff: SignedInWithCsrf, request: Request, request_id: Id) 
     form = await request.form()
     reason, decision = fixing.text(form, "reason"), fixing.text(form, "decision")
     try:
-        _decide(staff, [request_id], decision, reason)
+        blocked = _decide(staff, [request_id], decision, reason)
     except (Refused, BadInput) as error:
         shown = fixing.problem(error)
         return request_page(staff, request_id, code=shown.status, error=shown.message, reason=reason)
-    return RedirectResponse(f"/dashboard/requests/{request_id}?{_done(decision, 1)}", status_code=303)
+    return RedirectResponse(f"/dashboard/requests/{request_id}?{_done(decision, 1, blocked)}", status_code=303)

@@ -24,7 +24,19 @@ from workflow.errors import Refused
 from workflow.oversight import Viewer
 
 NOTES = "staff_fix_notes"  # templates/web/staff_fix_notes.txt: form errors and flash lines
-DONE = frozenset({"confirmed", "missed", "added", "days_confirmed", "approved", "denied"})
+DONE = frozenset(
+    {
+        "confirmed",
+        "missed",
+        "added",
+        "days_confirmed",
+        "approved",
+        "denied",
+        "document_added",
+        "document_renewed",
+        "blocked",
+    }
+)
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::\d{2})?\s*$")
 
 

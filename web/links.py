@@ -120,13 +120,17 @@ def _act(token: str, form: dict[str, str]) -> Response:
         if not reusable and not tokens.use(session, found.row, via="link", outcome="(in progress)", now=now):
             return _page("link_used", school=found.school, outcome=found.row.outcome, used_at=found.row.used_at)
         result = found.action.act(session, found.row, found.person, form, now)
-        if not reusable:
+        if result.usable_again:  # nothing was done: the same link may be used once it can be
+            found.row.used_at, found.row.used_via, found.row.outcome = None, None, None
+        elif not reusable:
             found.row.outcome = result.outcome[:500]
         outbox.queue(session, result.notifications, now=now)
     if result.redirect:
         response: Response = RedirectResponse(result.redirect, status_code=303)
     else:
-        response = _page("link_done", school=found.school, person=found.person, outcome=result.outcome)
+        response = _page(
+            "link_done", school=found.school, person=found.person, outcome=result.outcome, again=result.usable_again
+        )
     for name, value in result.cookies.items():
         response.set_cookie(
             name,

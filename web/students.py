@@ -1,6 +1,7 @@
 """A student's page (`GET /dashboard/students/{student_id}`, from `workflow.oversight.student_record`):
-their placements, evaluations (`workflow.evaluations.for_student`), every day (linking to the day's
-page), their requests, confirmed hours; and
+their placements (flagged when the mentor is not cleared), evaluations
+(`workflow.evaluations.for_student`), every day (linking to the day's page), their requests with
+their history, wishlist, favourites, confirmed hours; and
 adding a day that was never texted (`POST /dashboard/placements/{placement_id}/days`,
 `workflow.oversight.add_day`), which a coordinator does from the placement on this page."""
 
@@ -37,7 +38,7 @@ def student_page(
     """The page (404 outside the staff member's scope); `adding` is the placement whose add-a-day
     form shows `error` and the values `entered`."""
     with context.current().sessions() as session:
-        record = student_record(session, fixing.viewer(staff), student_id)
+        record = student_record(session, fixing.viewer(staff), student_id, staff_session.now())
         shown = evaluations.for_student(session, student_id) if record is not None else []
     if record is None:
         raise HTTPException(status_code=404)

@@ -23,6 +23,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     lines: int = 0
+    # imported, but someone should look (a placement whose mentor is not cleared): "line N: ..."
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Batch:
     adding: bool = False
     target: Any = None
     saved: Any = None  # the object the last row wrote
+    line: int = 0  # the line being imported (the header is line 1)
 
 
 def school(batch: Batch, row: Row) -> School | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from workflow import compliance as clearance
 from workflow import import_batch as look
 from workflow.import_batch import Batch
 from workflow.import_cells import Row
@@ -119,16 +120,22 @@ def placements(batch: Batch, row: Row) -> None:
     placement.weekdays, placement.start_time, placement.end_time, placement.end_date = days, start, end, last
     batch.session.flush()
     batch.saved = placement
+    if placement.status == PlacementStatus.active:
+        found = clearance.problems(batch.session, mentor, batch.today)
+        if found:
+            said = "; ".join(str(p) for p in found)
+            batch.report.flags.append(f"line {batch.line}: imported, but flagged: {said} ({student.name}'s mentor)")
 
 
 def compliance(batch: Batch, row: Row) -> None:
     school = look.school(batch, row)
     mentor = look.known(batch, row, school, Role.mentor, "mentor_email", " (import mentors first)")
-    kind = row.text("kind", limit=48).lower().replace(" ", "_")
+    kind = clearance.kind_of(row.text("kind", limit=48))
     status = row.text("status").lower()
     if status and status not in DOCUMENT_STATUSES:
         row.problem("status", f"status must be one of {', '.join(DOCUMENT_STATUSES)}, not {status!r}")
     expires = row.parsed("expires_on", parse_date, required=False)
+    note = row.text("note", required=False, limit=500)
     row.check()
     assert mentor is not None
     document = batch.session.scalars(
@@ -140,5 +147,6 @@ def compliance(batch: Batch, row: Row) -> None:
         batch.session.add(document)
     document.status = status
     document.expires_on = expires
+    document.note = note
     batch.session.flush()
     batch.saved = document

@@ -5,7 +5,9 @@ Each kind of file has a `CsvFormat` (in `FORMATS`) with exact header names (extr
 ignored) and a loader (workflow/import_people.py, import_places.py). Every cell of every row is
 checked; if anything is wrong, `ImportFailed` lists each problem with its line number (the header
 is line 1) and column, all of a row's problems at once, and the caller rolls the whole import back:
-nothing is half-imported. Importing the same file again updates what it created.
+nothing is half-imported. Importing the same file again updates what it created. A placement
+whose mentor is not cleared (`workflow.compliance`: a required document missing, not valid or
+expired) is imported and flagged in the report's `flags`, never refused.
 
 `save_row` is one row from a dashboard form: the same loader, so the same checks and the same words.
 """
@@ -87,7 +89,9 @@ FORMATS: dict[str, CsvFormat] = {
         ("description",),
         import_places.opportunities,
     ),
-    "compliance": CsvFormat(("school", "mentor_email", "kind", "status"), ("expires_on",), import_places.compliance),
+    "compliance": CsvFormat(
+        ("school", "mentor_email", "kind", "status"), ("expires_on", "note"), import_places.compliance
+    ),
 }
 
 
@@ -142,6 +146,7 @@ def import_rows(
     batch = Batch(session, ImportReport(kind, lines=len(rows)), now.date(), school_id=school_id)
     errors: list[RowError] = []
     for line, row in enumerate(rows, start=2):
+        batch.line = line
         errors += [RowError(line, p.message, p.column) for p in _apply(batch, spec, row)]
     if errors:
         raise ImportFailed(errors)
@@ -155,6 +160,7 @@ def import_rows(
         school_id=school_id,
         created=batch.report.created,
         updated=batch.report.updated,
+        flagged=batch.report.flags or None,
     )
     return batch.report
 

@@ -335,6 +335,11 @@ def test_an_expired_background_check_blocks_the_start(town: Town) -> None:
     assert status_of(town, "maya@example.org") == ["start_requested"]
     with town.runtime.sessions() as session:
         assert session.scalars(select(Placement)).first() is None
+    with town.runtime.sessions.begin() as session:  # renewed: the same email's answer now starts her
+        session.scalars(select(ComplianceDocument)).one().expires_on = school_today() + timedelta(days=90)
+    reply(town, decide, "alan@example.org", "Approve")
+    sent(town, "maya@example.org", "email/start_approved")
+    assert status_of(town, "maya@example.org") == ["active"]
 
 
 def test_a_do_not_solicit_suggestion_is_refused_kindly_and_the_coordinator_told(town: Town) -> None:

@@ -38,7 +38,16 @@ from tests.support import builders
 from tests.unit import oversight_world as ow
 from web import api_tokens, staff_session
 from web.models import ApiToken
-from workflow.models import AuditEntry, DayStatus, InternshipDay, InternshipRequest, Person, Placement, Role
+from workflow.models import (
+    AuditEntry,
+    ComplianceDocument,
+    DayStatus,
+    InternshipDay,
+    InternshipRequest,
+    Person,
+    Placement,
+    Role,
+)
 from workflow.requests.states import State
 
 PUBLIC = {"/dashboard/sign-in", "/dashboard/sign-in/{token}", "/dashboard/sign-out", "/api", "/api/"}
@@ -63,6 +72,7 @@ def _school(session: Any, tag: str) -> dict[str, Any]:
     advisor = builders.person(session, school, Role.advisor, f"{tag} Advisor", f"advisor@{tag}.example")
     site = builders.site(session, school, f"{tag} Clinic")
     mentor = builders.person(session, school, Role.mentor, f"{tag} Mentor", f"mentor@{tag}.example", site_id=site.id)
+    session.add(ComplianceDocument(mentor_id=mentor.id, kind="background_check", note=f"{tag} paper copy"))
     students, placements, days = [], [], []
     for n, status in enumerate((DayStatus.pending, DayStatus.disputed)):
         student = builders.person(
@@ -113,7 +123,14 @@ def _school(session: Any, tag: str) -> dict[str, Any]:
         },
         "days": days,
         "requests": [requested.id, start.id],
-        "words": [f"{tag} Student0", f"student0@{tag}.example", f"{tag} Radiology", f"{tag} feedback", f"{tag} sync"],
+        "words": [
+            f"{tag} Student0",
+            f"student0@{tag}.example",
+            f"{tag} Radiology",
+            f"{tag} feedback",
+            f"{tag} sync",
+            f"{tag} paper copy",
+        ],
     }
 
 
@@ -177,6 +194,9 @@ def _plausible(a: dict[str, Any], csrf: str) -> dict[str, Any]:
         "date": YESTERDAY.isoformat(),
         "day": YESTERDAY.isoformat(),
         "label": "isolation",
+        "kind": "background_check",
+        "expires_on": "2030-01-01",
+        "note": "isolation test",
         "approve": "yes",
         "decision": "approve",
         "address": "student0@alpha.example",
@@ -251,6 +271,7 @@ def _snapshot(runtime: Any) -> dict[str, Any]:
             "requests": _rows(session, InternshipRequest, InternshipRequest.school_id == school_id),
             "placements": _rows(session, Placement, Placement.school_id == school_id),
             "people": _rows(session, Person, Person.school_id == school_id),
+            "documents": _rows(session, ComplianceDocument, ComplianceDocument.mentor_id.in_([p.id for p in people])),
             "tokens": _rows(session, ApiToken, ApiToken.school_id == school_id),
             "audit": _rows(session, AuditEntry, AuditEntry.school_id == school_id),
             "outbox": _rows(session, OutboundMessage, OutboundMessage.to_address.in_(addresses)),
@@ -307,7 +328,7 @@ def test_the_same_requests_as_school_as_own_coordinator_are_not_all_404(client: 
     _sign_in(client, schools, a["coordinator_id"])
     reached = {path for method, path, route in _routes(client) if method == "GET" and "{" in path}
     reached = {p for p in reached if client.get(_fill(p, a["ids"])).status_code == 200}
-    assert {"/api/v1/days/{day_id}", "/api/v1/students/{student_id}"} <= reached
+    assert {"/api/v1/days/{day_id}", "/api/v1/students/{student_id}", "/dashboard/mentors/{mentor_id}"} <= reached
     edits = {f"/dashboard/{kind}/{{{one}_id}}/edit" for kind, one in (("students", "student"), ("mentors", "mentor"),
              ("advisors", "advisor"), ("sites", "site"), ("opportunities", "opportunity"))}  # fmt: skip
     assert edits <= reached

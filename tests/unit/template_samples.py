@@ -171,6 +171,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "start": False,
         "others": SimpleNamespace(named=[REQUEST], elsewhere=1),
         "why": "This request is denied, so it can't be approved.",
+        "problems": ["Dr. Ruth Chen-Okafor's background check expired on Jan 2, 2026"],
     },
     "web/link_open_pages": {},
     "web/refusals": {
@@ -186,7 +187,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "web/api_docs": {"openapi_url": "/openapi.json"},
     "web/api_tokens": {"staff": STAFF, "here": "api_tokens", "tokens": [API_TOKEN], "created": None, "error": None},
     "web/api_errors": {"max_days": 366, "problems": "status: Input should be 'confirmed' or 'missed'"},
-    "web/link_done": {"outcome": "Thanks: Maya's day is confirmed."},
+    "web/link_done": {"outcome": "Thanks: Maya's day is confirmed.", "again": False},
     "web/link_used": {"outcome": "Confirmed by Dr. Ruth Chen by email.", "used_at": NOW},
     "web/link_expired": {},
     "web/link_invalid": {},
@@ -305,9 +306,25 @@ SAMPLES.update(DIRECTORY_SAMPLES)  # People & places
 # -- fixing the record and deciding (web/days.py, web/decisions.py, web/students.py) ---------------
 from datetime import timedelta  # noqa: E402
 
+from workflow.compliance import Problem, Standing  # noqa: E402
 from workflow.models import DayStatus  # noqa: E402
 from workflow.oversight.attention import DayItem, Decision, Pursuer  # noqa: E402
-from workflow.oversight.student import Correction, DayLine, PlacementLine, RequestLine, StudentRecord  # noqa: E402
+from workflow.oversight.mentor import (  # noqa: E402
+    DocumentLine,
+    FeedbackLine,
+    MentorRecord,
+    StartLine,
+    StudentLine,
+)
+from workflow.oversight.student import (  # noqa: E402
+    Correction,
+    DayLine,
+    FavouriteLine,
+    HistoryLine,
+    PlacementLine,
+    RequestLine,
+    StudentRecord,
+)
 from workflow.oversight.today import PersonRef  # noqa: E402
 from workflow.requests.states import State  # noqa: E402
 
@@ -351,9 +368,60 @@ _RECORD = StudentRecord(
     _MAYA,
     PERSON.phone,
     PersonRef(7, "Alex Kim", "alex@lincoln.example"),
-    [PlacementLine(9, SITE_NAME, _RUTH, "Tue Thu", time(9), time(15), date(2026, 3, 3), date(2026, 5, 29), "active")],
+    [
+        PlacementLine(
+            9,
+            SITE_NAME,
+            _RUTH,
+            "Tue Thu",
+            time(9),
+            time(15),
+            date(2026, 3, 3),
+            date(2026, 5, 29),
+            "active",
+            ["Dr. Ruth Chen-Okafor's background check expired on Jan 2, 2026"],
+        )
+    ],
     [_DAY_LINE],
-    [RequestLine(3, OPPORTUNITY.title, SITE_NAME, State.pursuing, NOW, NOW, None)],
+    [
+        RequestLine(
+            3,
+            OPPORTUNITY.title,
+            SITE_NAME,
+            State.pursuing,
+            NOW,
+            NOW,
+            None,
+            [HistoryLine(NOW, "Casey Rivera", "request.approved", "dashboard", "Good fit.")],
+        )
+    ],
+    ["healthcare", "veterinary medicine"],
+    [FavouriteLine(4, OPPORTUNITY.title, SITE_NAME, False)],
+)
+_PROBLEM = Problem(6, MENTOR.name, "background_check", Standing.expired, date(2026, 1, 2))
+_MENTOR_RECORD = MentorRecord(
+    mentor=_RUTH,
+    phone="+15555550199",
+    site=SITE_NAME,
+    active=True,
+    students=[
+        StudentLine(9, _MAYA, SITE_NAME, "Tue Thu", time(9), time(15), date(2026, 3, 3), date(2026, 5, 29), "active")
+    ],
+    starts=[StartLine(3, _MAYA, OPPORTUNITY.title)],
+    asked=12,
+    answered=11,
+    median_answer=timedelta(hours=3, minutes=20),
+    feedback=[FeedbackLine(42, DAY.date, _MAYA, "confirmed", "Great with the patients today.")],
+    feedback_count=4,
+    documents=[
+        DocumentLine(
+            "background_check", True, Standing.expired, "valid", date(2026, 1, 2), "Paper copy in the office", NOW
+        ),
+        DocumentLine("tb_test", True, Standing.missing, None, None, "", None),
+        DocumentLine("first_aid", False, Standing.expiring, "valid", date(2026, 3, 30), "", NOW),
+    ],
+    problems=[_PROBLEM, Problem(6, MENTOR.name, "tb_test", Standing.missing, None)],
+    kinds=("background_check", "tb_test"),
 )
 EVALUATION_VIEWS = [
     EvaluationView(
@@ -442,6 +510,13 @@ SAMPLES.update(
             "evaluations": EVALUATION_VIEWS,
             "adding": 9,
             "entered": {"date": "2026-03-09", "check_in": "09:00", "check_out": "15:00", "reason": ""},
+        },
+        "web/staff_mentor": {
+            **_FIXING,
+            "here": "mentors",
+            "record": _MENTOR_RECORD,
+            "entered": {"kind": "first aid", "status": "valid", "expires_on": "", "note": ""},
+            "statuses": ("valid", "pending", "rejected"),
         },
         "web/staff_requests": {**_FIXING, "here": "requests", "decisions": [_DECISION], "chosen": [], "reason": ""},
         "web/staff_request": {

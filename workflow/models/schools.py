@@ -39,6 +39,10 @@ class School(Base):
     pursuer_limit: Mapped[int] = mapped_column(default=2)
     # the mentor also evaluates halfway through each placement, not only at its end
     midpoint_evaluation: Mapped[bool] = mapped_column(default=False)
+    # the kinds of document a mentor must hold, valid and in date (space-separated; workflow.compliance)
+    required_documents: Mapped[str] = mapped_column(
+        String(200), default="background_check", server_default="background_check"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     people: Mapped[list[Person]] = relationship(back_populates="school")

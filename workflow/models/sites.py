@@ -32,7 +32,8 @@ class Site(Base):
 
 
 class ComplianceDocument(Base):
-    """A mentor's document, such as a background check, with its status and expiry."""
+    """A mentor's document, such as a background check, with its status, expiry and a note (the
+    school's `required_documents` say which kinds a mentor must hold; `workflow.compliance`)."""
 
     __tablename__ = "compliance_documents"
     __table_args__ = (UniqueConstraint("mentor_id", "kind"),)
@@ -42,4 +43,5 @@ class ComplianceDocument(Base):
     kind: Mapped[str] = mapped_column(String(48))
     status: Mapped[str] = mapped_column(String(16), default="valid")  # valid | pending | rejected
     expires_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(500), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,7 +6,8 @@
 - `attention`: the action queue (unanswered mentors, disputes, days closed without check-out,
   repeated no-shows, decisions waiting, compliance documents expiring);
 - `corrections`: fixing the record (settle a day, add one, bulk confirm and decide, remind now);
-- `student`: one student's record.
+- `student`: one student's record;
+- `mentor`: one mentor's record (students, answers, feedback, compliance documents).
 
 The pages and the API call the functions re-exported here; none of them sends or commits.
 """

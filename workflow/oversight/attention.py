@@ -5,7 +5,9 @@
 - students with two or more no-shows in the last 14 days (the same rule as Today's `no_show`);
 - requests and starts waiting for a decision, with who else pursues the site (other schools'
   students, and for an advisor anyone not their advisee, only as a count);
-- mentors' compliance documents expired or expiring within 30 days (coordinators only).
+- mentors' compliance documents expired or expiring within 30 days, and mentors with an active
+  placement or opportunity whose required documents are missing, pending or rejected
+  (`workflow.compliance`; coordinators only).
 
 Each list holds its first `limit` items (SHOWN by default, oldest or most urgent first; None: all)
 and `counts` the whole of each: a large school has a thousand days waiting, which nobody reads on one
@@ -23,10 +25,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, select
+from sqlalchemy import String, and_, cast, func, select, union
 from sqlalchemy.orm import Session, joinedload
 
 from workflow.attendance.days import at_local, local
+from workflow.compliance import required_kinds
 from workflow.models import (
     WEEKDAYS,
     ComplianceDocument,
@@ -36,6 +39,7 @@ from workflow.models import (
     Person,
     Placement,
     PlacementStatus,
+    Role,
     School,
 )
 from workflow.oversight.attention_days import DayItem, MentorWaiting, days_needing_attention
@@ -102,13 +106,22 @@ class Decision:
 
 @dataclass(frozen=True)
 class Expiring:
-    document_id: int
+    """A mentor's document expired or expiring soon, or a required one missing, pending or rejected."""
+
+    document_id: int | None
     mentor: PersonRef
     kind: str
-    status: str
-    expires_on: date
-    days_left: int  # negative: expired that many days ago
+    status: str  # valid | pending | rejected | missing
+    expires_on: date | None
+    days_left: int | None  # negative: expired that many days ago
     expired: bool
+
+    @property
+    def standing(self) -> str:
+        """expired, expiring, missing, pending or rejected (`workflow.compliance.Standing`)."""
+        if self.expired:
+            return "expired"
+        return "expiring" if self.status == "valid" else self.status
 
 
 @dataclass(frozen=True)
@@ -285,8 +298,11 @@ def _visible(viewer: Viewer, request: InternshipRequest) -> bool:
 def _compliance(
     session: Session, viewer: Viewer, school: School, now: datetime, limit: int | None
 ) -> tuple[list[Expiring], int]:
-    """The first `limit` documents expired or expiring soon, soonest first, and how many there are."""
+    """The first `limit` documents needing the coordinator and how many there are: the required
+    ones missing, pending or rejected of mentors with work (those block a start), then the
+    documents expired or expiring soon, soonest first."""
     today = local(now, school).date()
+    unfiled = _not_on_file(session, viewer, school)
     documents = session.execute(
         select(
             ComplianceDocument.id,
@@ -306,9 +322,9 @@ def _compliance(
             ComplianceDocument.expires_on <= today + EXPIRING_WITHIN,
         )
         .order_by(ComplianceDocument.expires_on, ComplianceDocument.id)
-        .limit(limit)
+        .limit(None if limit is None else max(limit - len(unfiled), 0) or 1)
     ).all()
-    listed = [
+    listed = unfiled + [
         Expiring(
             document_id=d.id,
             mentor=PersonRef(d.mentor_id, d.name, d.email),
@@ -320,7 +336,44 @@ def _compliance(
         )
         for d in documents
     ]
-    return listed, documents[0].total if documents else 0
+    return listed[:limit], len(unfiled) + (documents[0].total if documents else 0)
+
+
+def _not_on_file(session: Session, viewer: Viewer, school: School) -> list[Expiring]:
+    """Required documents missing, pending or rejected (an expired one is in the dated list) of the
+    school's active mentors with an active placement or opportunity, by mentor name."""
+    kinds = required_kinds(school)
+    working = Person.id.in_(  # one list of ids, not an EXISTS per mentor: neither table is indexed by mentor
+        union(
+            select(Placement.mentor_id).where(
+                Placement.school_id == viewer.school_id, Placement.status == PlacementStatus.active
+            ),
+            select(Opportunity.mentor_id).where(
+                Opportunity.school_id == viewer.school_id, Opportunity.active.is_(True)
+            ),
+        )
+    )
+    rows = session.execute(
+        select(Person.id, Person.name, Person.email, ComplianceDocument.kind, ComplianceDocument.status)
+        .outerjoin(
+            ComplianceDocument,
+            and_(ComplianceDocument.mentor_id == Person.id, ComplianceDocument.kind.in_(kinds)),
+        )
+        .where(Person.school_id == viewer.school_id, Person.role == Role.mentor, Person.active.is_(True), working)
+        .order_by(Person.name, Person.id)
+    ).all()
+    held: dict[int, dict[str, str]] = defaultdict(dict)
+    mentors: dict[int, PersonRef] = {}
+    for row in rows:
+        mentors[row.id] = PersonRef(row.id, row.name, row.email)
+        if row.kind is not None:
+            held[row.id][row.kind] = row.status
+    return [
+        Expiring(None, mentor, kind, held[mentor_id].get(kind, "missing"), None, None, False)
+        for mentor_id, mentor in mentors.items()
+        for kind in kinds
+        if held[mentor_id].get(kind, "missing") != "valid"
+    ]
 
 
 def needs_attention(session: Session, viewer: Viewer, now: datetime, *, limit: int | None = SHOWN) -> Attention:

@@ -1,10 +1,11 @@
-"""A student's record for their page and the API: who they are, their placements, every day (with
-hours, goals, feedback, status and any correction's reason, read back from the audit log) and their
-requests. A constant number of queries."""
+"""A student's record for their page and the API: who they are, their placements (each flagged when
+its mentor is not cleared, `workflow.compliance`), every day (with hours, goals, feedback, status and
+any correction's reason, read back from the audit log), their requests with each one's history
+(the audit log), their wishlist and favourites. A constant number of queries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from workflow.models import AuditEntry, DayStatus, InternshipDay, InternshipRequest, Opportunity, Person, Placement
+from workflow import compliance
+from workflow.base import utcnow
+from workflow.models import (
+    AuditEntry,
+    DayStatus,
+    Favourite,
+    InternshipDay,
+    InternshipRequest,
+    Opportunity,
+    Person,
+    Placement,
+    PlacementStatus,
+    School,
+    Site,
+    WishlistField,
+)
 from workflow.oversight.today import PersonRef, person_ref
 from workflow.oversight.viewer import Viewer, student_for
 from workflow.requests.states import State
@@ -43,6 +59,7 @@ class PlacementLine:
     start_date: date
     end_date: date
     status: str
+    mentor_problems: list[str] = field(default_factory=list)  # an active placement's mentor not cleared
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,26 @@ class RequestLine:
     requested_at: datetime
     decided_at: datetime | None
     reason: str | None
+    history: list[HistoryLine] = field(default_factory=list)  # oldest first
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One step of a request, as the audit log keeps it."""
+
+    at: datetime
+    by: str  # a name, or the label of what acted ("system")
+    action: str  # e.g. request.approved
+    channel: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class FavouriteLine:
+    opportunity_id: int
+    title: str
+    site: str
+    active: bool
 
 
 @dataclass(frozen=True)
@@ -84,6 +121,8 @@ class StudentRecord:
     placements: list[PlacementLine]
     days: list[DayLine]  # newest first
     requests: list[RequestLine]  # newest first
+    wishlist: list[str] = field(default_factory=list)  # the fields they want
+    favourites: list[FavouriteLine] = field(default_factory=list)
 
     @property
     def confirmed_hours(self) -> Decimal:
@@ -112,14 +151,18 @@ def corrections_of(session: Session, day_ids: list[int]) -> dict[int, list[Corre
     return found
 
 
-def student_record(session: Session, viewer: Viewer, student_id: int) -> StudentRecord | None:
-    """The student's record, or None if they are missing or outside the viewer's scope."""
+def student_record(
+    session: Session, viewer: Viewer, student_id: int, now: datetime | None = None
+) -> StudentRecord | None:
+    """The student's record, or None if they are missing or outside the viewer's scope; `now` (by
+    default the clock's) dates the mentors' documents."""
     student = student_for(session, viewer, student_id)
-    return None if student is None else record_of(session, student)
+    return None if student is None else record_of(session, student, now)
 
 
-def record_of(session: Session, student: Person) -> StudentRecord:
-    """The whole record of one student, whoever asks (the caller has checked who may see it)."""
+def record_of(session: Session, student: Person, now: datetime | None = None) -> StudentRecord:
+    """The whole record of one student, whoever asks (the caller has checked who may see it);
+    `now` (by default the clock's) dates the mentors' documents."""
     placements = session.scalars(
         select(Placement)
         .where(Placement.student_id == student.id)
@@ -139,6 +182,20 @@ def record_of(session: Session, student: Person) -> StudentRecord:
         .options(joinedload(InternshipRequest.opportunity).joinedload(Opportunity.site))
         .order_by(InternshipRequest.requested_at.desc(), InternshipRequest.id.desc())
     ).all()
+    history = _history(session, [r.id for r in requests])
+    favourites = session.execute(
+        select(Opportunity.id, Opportunity.title, Opportunity.active, Site.name)
+        .join(Favourite, Favourite.opportunity_id == Opportunity.id)
+        .join(Site, Site.id == Opportunity.site_id)
+        .where(Favourite.student_id == student.id)
+        .order_by(Favourite.created_at.desc(), Favourite.id.desc())
+    ).all()
+    wishlist = session.scalars(
+        select(WishlistField.field).where(WishlistField.student_id == student.id).order_by(WishlistField.field)
+    ).all()
+    today = (now or utcnow()).astimezone(session.get_one(School, student.school_id).zone).date()
+    working = [p.mentor for p in placements if p.status == PlacementStatus.active]
+    uncleared = compliance.problems_by_mentor(session, working, today)
     advisor = student.advisor
     return StudentRecord(
         student=person_ref(student),
@@ -155,6 +212,9 @@ def record_of(session: Session, student: Person) -> StudentRecord:
                 p.start_date,
                 p.end_date,
                 p.status,
+                [str(problem) for problem in uncleared.get(p.mentor_id, [])]
+                if p.status == PlacementStatus.active
+                else [],
             )
             for p in placements
         ],
@@ -188,7 +248,26 @@ def record_of(session: Session, student: Person) -> StudentRecord:
                 r.requested_at,
                 r.decided_at,
                 r.reason,
+                history.get(r.id, []),
             )
             for r in requests
         ],
+        wishlist=list(wishlist),
+        favourites=[FavouriteLine(f.id, f.title, f.name, f.active) for f in favourites],
     )
+
+
+def _history(session: Session, request_ids: list[int]) -> dict[int, list[HistoryLine]]:
+    """Each request's steps from the audit log, oldest first (one query)."""
+    entries = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.object_type == "request", AuditEntry.object_id.in_(request_ids))
+        .order_by(AuditEntry.at, AuditEntry.id)
+    ).all()
+    found: dict[int, list[HistoryLine]] = {}
+    for entry in entries:
+        head, _, name = entry.actor.partition(" ")
+        by = name if ":" in head and name else entry.actor
+        line = HistoryLine(entry.at, by, entry.action, entry.channel, entry.detail.get("reason"))
+        found.setdefault(entry.object_id or 0, []).append(line)
+    return found

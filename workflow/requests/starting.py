@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow import audit
+from workflow import audit, compliance
 from workflow.errors import Refused
-from workflow.models import ComplianceDocument, InternshipRequest, Person, Placement, PlacementStatus, Role
+from workflow.models import InternshipRequest, Person, Placement, PlacementStatus, Role
 from workflow.notifications import Category, Happened, Link, Notification, Result
 from workflow.people import coordinators
 from workflow.requests.asking import DECIDE_TTL, offer_next, to_coordinators, to_student
 from workflow.requests.states import Event, check, hold, move
-
-REQUIRED_DOCUMENTS = ("background_check",)
 
 
 def request_start(
@@ -91,21 +88,9 @@ def start_email(session: Session, request: InternshipRequest, *, reminder: bool)
 
 
 def compliance_problems(session: Session, mentor: Person, today: date) -> list[str]:
-    """Why a mentor may not take a student yet: missing, unapproved or expired documents."""
-    documents = {
-        d.kind: d for d in session.scalars(select(ComplianceDocument).where(ComplianceDocument.mentor_id == mentor.id))
-    }
-    problems = []
-    for kind in REQUIRED_DOCUMENTS:
-        label = kind.replace("_", " ")
-        document = documents.get(kind)
-        if document is None:
-            problems.append(f"{mentor.name} has no {label} on file")
-        elif document.status != "valid":
-            problems.append(f"{mentor.name}'s {label} is {document.status}")
-        elif document.expires_on is not None and document.expires_on < today:
-            problems.append(f"{mentor.name}'s {label} expired on {document.expires_on:%b %-d, %Y}")
-    return problems
+    """Why a mentor may not take a student yet: the school's required documents that are missing,
+    not valid or expired (`workflow.compliance`, the same rule the pages and the import flag by)."""
+    return [str(problem) for problem in compliance.problems(session, mentor, today)]
 
 
 def decide_start(

@@ -46,6 +46,7 @@ class LinkResult:
     notifications: list[Notification] = field(default_factory=list)
     redirect: str | None = None
     cookies: dict[str, str] = field(default_factory=dict)
+    usable_again: bool = False  # nothing happened (a start blocked by the mentor's documents): try again later
 
 
 class LinkAction(Protocol):

@@ -223,6 +223,7 @@ class DecideRequest:
             "request": request,
             "start": self.start,
             "others": requests.Pursuers([], 0) if self.start else requests.pursuers(session, request),
+            "problems": _problems(session, request, now) if self.start else [],
         }
         return LinkView(
             title=rendering.render_copy(DECIDE_COPY, "title", copy),
@@ -247,10 +248,18 @@ class DecideRequest:
         except Refused as refused:
             why = rendering.refusal(refused)
             return LinkResult(outcome=rendering.render_copy(DECIDE_COPY, "refused", {"why": why}))
-        said = "blocked" if result.happened is Happened.start_blocked else "approved" if approve else "denied"
+        blocked = result.happened is Happened.start_blocked
+        said = "blocked" if blocked else "approved" if approve else "denied"
         reason = form.get("comment", "").strip()
-        outcome = rendering.render_copy(DECIDE_COPY, said, {"request": request, "start": self.start, "reason": reason})
-        return LinkResult(outcome=outcome, notifications=result.notifications)
+        copy = {"request": request, "start": self.start, "reason": reason, "problems": _problems(session, request, now)}
+        outcome = rendering.render_copy(DECIDE_COPY, said, copy)
+        return LinkResult(outcome=outcome, notifications=result.notifications, usable_again=blocked)
+
+
+def _problems(session: Session, request: InternshipRequest, now: datetime) -> list[str]:
+    """What keeps the start's mentor from taking a student today (empty: nothing)."""
+    today = now.astimezone(request.school.zone).date()
+    return requests.compliance_problems(session, request.opportunity.mentor, today)
 
 
 class DecideStart(DecideRequest):
