@@ -13,7 +13,9 @@ days, loaded with COPY and INSERT ... SELECT), then measures, after warm-up, N r
   path that answers 404 is skipped, and said so (the pages may not be merged yet);
 - the domain functions directly, in this process: workflow.oversight.today, needs_attention,
   student_record, mentor_record, the first page of a month of days as the API reads it (listing.days_between),
-  and the whole month as `relay export attendance` streams it (workflow.exports.attendance).
+  the whole month as `relay export attendance` streams it (workflow.exports.attendance), and the
+  hours report and attendance by week for a term (18 weeks to today: workflow.reports); through
+  relay web also GET /dashboard/reports and /api/v1/reports/hours for the term.
 
 Prints the load time and a table of p50/p95 in milliseconds. The machine's other work shows in the
 figures: run it on a quiet machine for numbers to compare.
@@ -50,6 +52,7 @@ from workflow import exports
 from workflow.models import Role
 from workflow.oversight import Viewer, listing, needs_attention, student_record, today
 from workflow.oversight.mentor import mentor_record
+from workflow.reports import hours, weekly
 
 KEYS = "bench-key-0123456789abcdefghijklmnopqrstuv"
 PUBLIC = "http://relay.bench"
@@ -83,6 +86,11 @@ def month(d: district.District) -> tuple[date, date]:
     """The last full month before today."""
     last = d.today.replace(day=1) - timedelta(days=1)
     return last.replace(day=1), last
+
+
+def term(d: district.District) -> tuple[date, date]:
+    """A term: the 18 weeks to today (what a coordinator picks on the Reports page)."""
+    return d.today - timedelta(weeks=18) + timedelta(days=1), d.today
 
 
 def measure_domain(url: str, d: district.District, n: int, warmup: int) -> None:
@@ -121,6 +129,16 @@ def measure_domain(url: str, d: district.District, n: int, warmup: int) -> None:
         days = listing.days_between(session, viewer, first, last, limit=PAGE_SIZE + 1)
         return f"{len(days) - 1} days ({first} to {last})"
 
+    def on_hours(session: Session, i: int) -> str:
+        since, until = term(d)
+        report = hours.hours_by_student(session, viewer, since, until, d.today)
+        t = report.totals
+        return f"{len(report.students)} students, {t.counted} days ({since} to {until}), {t.missed} missed"
+
+    def on_weeks(session: Session, i: int) -> str:
+        since, until = term(d)
+        return f"{len(weekly.attendance_by_week(session, viewer, since, until, d.today))} weeks"
+
     def on_month(session: Session, i: int) -> str:
         days = list(exports.attendance(session, school=d.school_name, since=first, until=last))
         return f"{len(days)} days ({first} to {last})"
@@ -134,6 +152,8 @@ def measure_domain(url: str, d: district.District, n: int, warmup: int) -> None:
         ("oversight.mentor.mentor_record", on_mentor, "mentor"),
         ("listing.days_between, a month's first page", on_page, "page"),
         ("exports.attendance, the whole month (the CLI)", on_month, "month"),
+        ("reports.hours_by_student, a term", on_hours, "hours"),
+        ("reports.attendance_by_week, a term", on_weeks, "weeks"),
     ):
         row(name, timed(call(what, key), n, warmup), sizes.get(key, ""))
     engine.dispose()
@@ -202,6 +222,15 @@ def measure_http(url: str, d: district.District, n: int, warmup: int, tmp: Path)
             (
                 "GET /api/v1/days?from=&to= (a month, page 1)",
                 lambda i: f"/api/v1/days?from={first}&to={last}",
+                {"Authorization": f"Bearer {token}"} if token else {},
+            ),
+        ]
+        since, until = term(d)
+        pages += [
+            ("GET /dashboard/reports (a term)", lambda i: f"/dashboard/reports?from={since}&to={until}", {}),
+            (
+                "GET /api/v1/reports/hours (a term)",
+                lambda i: f"/api/v1/reports/hours?from={since}&to={until}",
                 {"Authorization": f"Bearer {token}"} if token else {},
             ),
         ]

@@ -35,6 +35,7 @@ from web import (
     directory_upload,
     links,
     mentors,
+    reports,
     security,
     sign_in,
     staff,
@@ -77,6 +78,7 @@ def create_app(
     app.include_router(api_docs.router)
     directory.install(app)  # People & places, and its CSV upload
     app.include_router(directory_upload.router)
+    app.include_router(reports.router)  # hours, sites and mentors, feedback, their downloads
     api.install(app)  # /api/v1 (JSON, documented at /docs), its index at /api, its errors as JSON
     for fixes in (days.router, decisions.router, students.router):  # fixing the record, deciding
         app.include_router(fixes)

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -137,7 +138,9 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
 
     runtime = _runtime(settings)
     try:
-        return transfer.export(runtime, args.kind, args.format, sys.stdout, school=args.school)
+        return transfer.export(
+            runtime, args.kind, args.format, sys.stdout, school=args.school, since=args.since, until=args.until
+        )
     finally:
         runtime.close()
 
@@ -167,6 +170,13 @@ def processes_hooks(runtime: Runtime, *, smtp: bool) -> tuple[list[Hook], list[H
     from relay import services
 
     return services.hooks(runtime, smtp=smtp)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-09-01") from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -202,6 +212,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("kind", choices=EXPORT_KINDS)
     e.add_argument("--format", choices=["csv", "json"], default="csv")
     e.add_argument("--school", default=None, help="only this school (by name)")
+    e.add_argument("--from", dest="since", type=_date, metavar="DATE", help="attendance: first date (YYYY-MM-DD)")
+    e.add_argument("--to", dest="until", type=_date, metavar="DATE", help="attendance: last date (YYYY-MM-DD)")
     t = sub.add_parser("api-token", help="make, list and revoke a coordinator's API tokens")
     token = t.add_subparsers(dest="action", metavar="ACTION", required=True)
     made = token.add_parser("create", help="print a new token for a coordinator (shown once)")
@@ -232,11 +244,12 @@ EXPORT_KINDS = ["attendance", "placements", "evaluations"]
 IMPORT_HELP = """Columns (header names exact; extra columns are ignored; booleans yes/no;
 phones E.164 or national numbers of the school's country). Import in this order:
 
-  schools       name, timezone, region (optional), sms_number (optional),
-                sms_service_sid and sms_pool (optional: a Messaging Service, its numbers or count)
+  schools       name, timezone, region (optional), sms_number (optional), required_hours (optional),
+                sms_service_sid and sms_pool (optional: a Messaging Service, its numbers or count),
+                midpoint_evaluation (optional)
   coordinators  school, name, email
   advisors      school, name, email
-  students      school, name, email, phone, advisor_email
+  students      school, name, email, phone, advisor_email, required_hours (optional)
   sites         school, name, address, field, do_not_solicit, do_not_solicit_on and
                 do_not_solicit_by (optional: when and who asked), latitude, longitude (optional)
   mentors       school, name, email, phone (optional), site

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from messaging import outbox
 from messaging.inbound.handling.actions.placements import pages_link
@@ -15,7 +15,7 @@ from workflow import evaluations, exports, imports, people
 from workflow.base import utcnow
 from workflow.models import Role
 
-EXPORTS = {
+EXPORTS: dict[str, tuple[Callable[..., Iterable[dict[str, Any]]], Sequence[str]]] = {
     "attendance": (exports.attendance, exports.ATTENDANCE_FIELDS),
     "placements": (exports.placements, exports.PLACEMENT_FIELDS),
     "evaluations": (evaluations.export, evaluations.EXPORT_FIELDS),
@@ -48,19 +48,26 @@ def import_file(runtime: Runtime, kind: str, path: Path, out: TextIO = sys.stdou
     return 0
 
 
-def export(runtime: Runtime, kind: str, fmt: str, out: TextIO, *, school: str | None = None) -> int:
+def export(
+    runtime: Runtime,
+    kind: str,
+    fmt: str,
+    out: TextIO,
+    *,
+    school: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> int:
     produce, fields = EXPORTS[kind]
+    dates = {name: value for name, value in (("since", since), ("until", until)) if value is not None}
+    if dates and kind != "attendance":
+        print(f"relay: --from and --to choose days of attendance; {kind} has all of them", file=sys.stderr)
+        return 2
+    if since and until and until < since:
+        print("relay: --from must be on or before --to", file=sys.stderr)
+        return 2
     with runtime.sessions() as session:
-        records = list(produce(session, school=school))
-    if fmt == "json":
-        json.dump(records, out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    else:
-        writer = csv.DictWriter(
-            out, fieldnames=list(fields), lineterminator="\r\n"
-        )  # RFC 4180; a CR in a cell is quoted
-        writer.writeheader()
-        writer.writerows({k: exports.csv_cell(v) for k, v in r.items()} for r in records)
+        exports.write(produce(session, school=school, **dates), fields, fmt, out)
     return 0
 
 

@@ -34,6 +34,7 @@ from web.api_models import (
     OpportunityOut,
     ResolveIn,
     SiteOut,
+    StudentHoursOut,
     StudentOut,
     StudentRecordOut,
     TodayDay,
@@ -45,6 +46,7 @@ from workflow import roster
 from workflow.errors import Refused
 from workflow.oversight import Viewer, listing, needs_attention, resolve_day, student_record, today
 from workflow.oversight.attention import SHOWN
+from workflow.reports import hours
 
 PREFIX = "/api/v1"
 MAX_DAYS = 366  # one school year and a bit at a time
@@ -261,6 +263,28 @@ def get_attention(
     with _work(staff) as (session, viewer, zone, now):
         attention = needs_attention(session, viewer, now, limit=limit)
     return AttentionOut.model_validate(attention, context={"zone": zone})
+
+
+@router.get(
+    "/reports/hours",
+    response_model=list[StudentHoursOut],
+    summary="Hours and attendance per student between two dates (the Reports page)",
+)
+def get_hours(
+    staff: SignedIn,
+    since: Annotated[date, Query(alias="from", description="first date (YYYY-MM-DD), inclusive")],
+    until: Annotated[date, Query(alias="to", description="last date (YYYY-MM-DD), inclusive")],
+) -> list[StudentHoursOut]:
+    """One object per student placed in the period, by name. A scheduled day that is over with no
+    check-in counts as missed (from the day the placement was entered in Relay); hours count once
+    confirmed. The days themselves: `GET /days`, or `relay export attendance --from --to`."""
+    if until < since:
+        raise ApiError(400, "dates_backwards")
+    if until - since >= timedelta(days=MAX_DAYS):
+        raise ApiError(400, "range_too_long", max_days=MAX_DAYS)
+    with _work(staff) as (session, viewer, zone, now):
+        report = hours.hours_by_student(session, viewer, since, until, now.astimezone(zone).date())
+    return [StudentHoursOut.model_validate(hours.student_record(line)) for line in report.students]
 
 
 # -- the index and errors -------------------------------------------------------------------------

@@ -71,8 +71,10 @@ class DayOut(Out):
 
     id: int
     student_email: str | None
+    student_name: str
     site: str
     mentor_email: str | None
+    mentor_name: str
     date: dt.date
     check_in_at: Local | None
     check_out_at: Local | None
@@ -271,3 +273,19 @@ class OpportunityOut(Out):
 class ErrorOut(BaseModel):
     detail: str = Field(description="what went wrong, in plain words")
     code: str | None = Field(default=None, description="a stable code for programs (e.g. reason_required)")
+
+
+class StudentHoursOut(Out):
+    """A student's hours and days in a period, as the Reports page and its download show them."""
+
+    student_email: str | None
+    name: str
+    confirmed_hours: float = Field(description="hours of the days the mentor (or a coordinator) confirmed")
+    pending_hours: float = Field(description="hours of the days still waiting for the mentor")
+    required_hours: float | None = Field(description="the student's own, else the school's; null if neither is set")
+    days_confirmed: int
+    days_missed: int = Field(description="scheduled days that are over with no check-in, and days marked missed")
+    days_disputed: int
+    attendance_rate: float | None = Field(
+        description="days present (confirmed, waiting or open) out of present, missed and disputed, 0..1"
+    )

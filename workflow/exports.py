@@ -1,4 +1,5 @@
-"""Exports: one row per internship day (the fields in docs/ARCHITECTURE.md), times with the school's offset.
+"""Exports: one row per internship day (the fields in docs/ARCHITECTURE.md), times with the school's
+offset, and the writer of CSV and JSON they share with the dashboard's downloads.
 
 Every CSV cell goes through `csv_cell`: text a student or mentor typed (goals, feedback) must
 never become a live formula in a spreadsheet (OWASP's CSV injection rule).
@@ -6,15 +7,18 @@ never become a live formula in a spreadsheet (OWASP's CSV injection rule).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import Any, TextIO
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, select, true
+from sqlalchemy.orm import Session
 
-from workflow.models import InternshipDay, Person, Placement, School, Site
+from workflow.base import utcnow
+from workflow.models import Placement, School
+from workflow.reports import days
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,79 +33,40 @@ def csv_cell(value: object) -> object:
     return value
 
 
-ATTENDANCE_FIELDS = (
-    "student_email",
-    "site",
-    "mentor_email",
-    "date",
-    "check_in_at",
-    "check_out_at",
-    "goals",
-    "hours",
-    "status",
-    "mentor_feedback",
-    "confirmed_via",
-    "reflection",
-)
-
-
-def _iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
-    return moment.astimezone(zone).isoformat(timespec="seconds") if moment else None
+ATTENDANCE_FIELDS = days.FIELDS
 
 
 def attendance(
-    session: Session, *, school: str | None = None, since: date | None = None, until: date | None = None
+    session: Session,
+    *,
+    school: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    where: ColumnElement[bool] | None = None,
+    now: datetime | None = None,
 ) -> Iterator[dict[str, Any]]:
-    # Plain rows of the columns shown, not ORM objects: a month of a large school is 16,000 days
-    # (bench/dashboard.py), and building objects for them took seconds.
-    student, mentor = aliased(Person), aliased(Person)
-    query = (
-        select(
-            student.email,
-            Site.name,
-            mentor.email,
-            InternshipDay.date,
-            InternshipDay.check_in_at,
-            InternshipDay.check_out_at,
-            InternshipDay.goals,
-            InternshipDay.hours,
-            InternshipDay.status,
-            InternshipDay.mentor_feedback,
-            InternshipDay.confirmed_via,
-            InternshipDay.reflection,
-            School.timezone,
-        )
-        .select_from(InternshipDay)
-        .join(Placement, Placement.id == InternshipDay.placement_id)
-        .join(School, School.id == Placement.school_id)
-        .join(student, student.id == Placement.student_id)
-        .join(mentor, mentor.id == Placement.mentor_id)
-        .join(Site, Site.id == Placement.site_id)
-        .order_by(School.name, InternshipDay.date, InternshipDay.id)
-    )
+    """One row per scheduled day (and per unscheduled check-in) from `since` to `until`, a school's
+    (by name) or those matching `where` (a viewer's scope), including the no-shows Relay never
+    wrote a row for (`workflow.reports.days`)."""
+    moment = now or utcnow()
+    condition = where if where is not None else true()
     if school:
-        query = query.where(School.name == school)
-    if since:
-        query = query.where(InternshipDay.date >= since)
-    if until:
-        query = query.where(InternshipDay.date <= until)
-    zones: dict[str, ZoneInfo] = {}
-    for row in session.execute(query):
-        zone = zones.get(row.timezone) or zones.setdefault(row.timezone, ZoneInfo(row.timezone))
-        yield {
-            "student_email": row[0],
-            "site": row[1],
-            "mentor_email": row[2],
-            "date": row.date.isoformat(),
-            "check_in_at": _iso(row.check_in_at, zone),
-            "check_out_at": _iso(row.check_out_at, zone),
-            "goals": row.goals,
-            "hours": float(row.hours) if row.hours is not None else None,
-            "status": row.status,
-            "mentor_feedback": row.mentor_feedback,
-            "confirmed_via": row.confirmed_via,
-            "reflection": row.reflection,
-        }
+        condition = and_(condition, School.name == school)
+    return days.attendance_rows(
+        session, where=condition, since=since, until=until, today=lambda zone: moment.astimezone(zone).date()
+    )
+
+
+def write(records: Iterable[dict[str, Any]], fields: Sequence[str], fmt: str, out: TextIO) -> None:
+    """Records as JSON (a list of objects) or CSV (RFC 4180, every cell through `csv_cell`): the one
+    writer of `relay export` and of the dashboard's downloads."""
+    if fmt == "json":
+        json.dump(list(records), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return
+    writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\r\n")  # a CR in a cell is quoted
+    writer.writeheader()
+    writer.writerows({k: csv_cell(v) for k, v in r.items()} for r in records)
 
 
 PLACEMENT_FIELDS = (

@@ -5,6 +5,7 @@ only once the row is right (`Row.check`)."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
@@ -28,6 +29,7 @@ def schools(batch: Batch, row: Row) -> None:
     region = row.text("region", required=False)
     midpoint = row.yes_no("midpoint_evaluation") if row.has("midpoint_evaluation") else None
     service, pool = _sms_pool(row)
+    hours = _hours(row) if row.has("required_hours") else None
     row.check()
     school = batch.session.scalars(select(School).where(func.lower(School.name) == name.lower())).one_or_none()
     look.counted(batch, school is None)
@@ -38,6 +40,8 @@ def schools(batch: Batch, row: Row) -> None:
     school.region = region or None
     school.sms_number = sms_number
     school.sms_service_sid, school.sms_pool = service, pool
+    if row.has("required_hours"):
+        school.required_hours = hours
     if midpoint is not None:  # a file without the column leaves the school's choice alone
         school.midpoint_evaluation = midpoint
     batch.session.flush()
@@ -105,8 +109,17 @@ def students(batch: Batch, row: Row) -> None:
         advisor = look.person(batch.session, school, Role.advisor, advisor_email)
         if advisor is None:
             row.problem("advisor_email", f"no advisor {advisor_email} at {school.name} (import advisors first)")
+    given = row.has("required_hours")  # a file without the column leaves the student's alone
+    hours = _hours(row) if given else None
     student = _person(batch, row, Role.student, phone="required")
     student.advisor_id = advisor.id if advisor else None
+    if given:  # empty: the school's
+        student.required_hours = hours
+
+
+def _hours(row: Row) -> Decimal | None:
+    hours = row.number("required_hours", 0, 5000)
+    return None if hours is None else Decimal(str(round(hours, 2)))
 
 
 def mentors(batch: Batch, row: Row) -> None:

@@ -67,12 +67,14 @@ class CsvFormat:
 FORMATS: dict[str, CsvFormat] = {
     "schools": CsvFormat(
         ("name", "timezone"),
-        ("region", "sms_number", "midpoint_evaluation", "sms_service_sid", "sms_pool"),
+        ("region", "sms_number", "required_hours", "midpoint_evaluation", "sms_service_sid", "sms_pool"),
         import_people.schools,
     ),
     "coordinators": CsvFormat(("school", "name", "email"), (), import_people.coordinators),
     "advisors": CsvFormat(("school", "name", "email"), (), import_people.advisors),
-    "students": CsvFormat(("school", "name", "email", "phone", "advisor_email"), (), import_people.students),
+    "students": CsvFormat(
+        ("school", "name", "email", "phone", "advisor_email"), ("required_hours",), import_people.students
+    ),
     "sites": CsvFormat(
         ("school", "name", "address", "field", "do_not_solicit"),
         ("do_not_solicit_on", "do_not_solicit_by", "latitude", "longitude"),

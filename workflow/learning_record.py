@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from workflow.models import DayStatus, Person
+from workflow.models import DayStatus, Person, School
 from workflow.oversight.student import DayLine, StudentRecord, record_of
 
 MAX_WEEKS = 26  # the chart shows the latest half year; the table of days keeps everything
@@ -48,10 +48,11 @@ class LearningRecord:
 
 
 def required_hours(session: Session, student: Person) -> Decimal | None:
-    """The hours the student must complete. Relay records no requirement yet (neither per school
-    nor per placement), so this is None and the record shows the total alone; when one is kept,
-    this is the one place to read it."""
-    return None
+    """The hours the student must complete: their own (`required_hours` in the students file), else
+    their school's; None when neither is set, and the record shows the total alone."""
+    if student.required_hours is not None:
+        return student.required_hours
+    return session.get_one(School, student.school_id).required_hours
 
 
 def weekly_hours(days: Sequence[DayLine]) -> list[Week]:

@@ -332,6 +332,12 @@ def test_the_same_requests_as_school_as_own_coordinator_are_not_all_404(client: 
     edits = {f"/dashboard/{kind}/{{{one}_id}}/edit" for kind, one in (("students", "student"), ("mentors", "mentor"),
              ("advisors", "advisor"), ("sites", "site"), ("opportunities", "opportunity"))}  # fmt: skip
     assert edits <= reached
+    assert "/dashboard/reports/students/{student_id}" in reached
+    # the reports (no object in their path) show A's own students to A, and none of them to B (above)
+    for path in ("/dashboard/reports", "/dashboard/reports/sites", "/dashboard/reports/feedback"):
+        assert "alpha" in client.get(path, params={"from": "2026-03-01", "to": "2026-03-31"}).text, path
+    hours = client.get("/api/v1/reports/hours", params={"from": "2026-03-01", "to": "2026-03-31"}).json()
+    assert {row["student_email"] for row in hours} == {"student0@alpha.example", "student1@alpha.example"}
 
 
 def test_without_a_session_every_route_signs_in_or_answers_401(client: TestClient, schools: Any) -> None:

@@ -89,8 +89,10 @@ def test_export_attendance_as_json_and_csv(make_runtime: Any, sqlite_url: str, t
     assert json.loads(result.stdout) == [
         {
             "student_email": "maya@example.org",
+            "student_name": "Maya Lopez",
             "site": "Riverside Clinic",
             "mentor_email": "ruth@example.org",
+            "mentor_name": "Ruth Chen",
             "date": "2026-03-10",
             "check_in_at": "2026-03-10T09:02:00-07:00",
             "check_out_at": "2026-03-10T15:05:00-07:00",

@@ -601,3 +601,97 @@ SAMPLES["web/s_record"] = {
     "today": date(2026, 3, 12),
     "evaluations": EVALUATION_VIEWS,
 }
+# -- the reports (web/reports.py) ---------------------------------------------------------------------
+from web.charts import Series, bar_chart  # noqa: E402
+from web.report_period import Period, Sort  # noqa: E402
+from workflow.reports.feedback import Comment  # noqa: E402
+from workflow.reports.hours import GroupLine  # noqa: E402
+from workflow.reports.hours import StudentLine as HoursLine  # noqa: E402
+from workflow.reports.tally import Tally  # noqa: E402
+from workflow.reports.weekly import Week as ReportWeek  # noqa: E402
+
+_TALLY = Tally(Decimal("17.00"), Decimal("12.00"), 3, 2, 0, 4, 1, 1)
+_WEEKS = [ReportWeek(date(2026, 10, 19), _TALLY), ReportWeek(date(2026, 10, 26), Tally())]
+_PERIOD = Period(date(2026, 9, 1), date(2026, 12, 31), True, None)
+_REPORT = {"staff": STAFF, "here": "reports", "period": _PERIOD, "sort": Sort("name", False)}
+_CHART = bar_chart(
+    "Attendance by week", ["Oct 19", "Oct 26"], [Series("Present", [5, 0], "good"), Series("Missed", [4, 0])]
+)
+SAMPLES.update(
+    {
+        "web/report_words": {"value": "2026-13-01", "max_days": 366, "since": "Sep 1, 2026", "until": "Dec 31, 2026"},
+        "web/report_hours": {
+            **_REPORT,
+            "tab": "hours",
+            "students": [HoursLine(5, "Maya Lopez", "maya@example.org", Decimal("80"), _TALLY)],
+            "totals": _TALLY,
+            "required_total": Decimal("80"),
+            "weeks": _WEEKS,
+            "chart": _CHART,
+        },
+        "web/report_sites": {
+            **_REPORT,
+            "tab": "sites",
+            "sites": [GroupLine(3, SITE_NAME, _TALLY, 7.5)],
+            "mentors": [GroupLine(6, MENTOR.name, _TALLY, None)],
+            "totals": _TALLY,
+        },
+        "web/report_student": {
+            **_REPORT,
+            "tab": "hours",
+            "student_id": 5,
+            "student_name": "Maya Lopez",
+            "weeks": _WEEKS,
+            "chart": _CHART,
+            "totals": _TALLY,
+            "days": [
+                {
+                    "date": "2026-11-01",
+                    "site": SITE_NAME,
+                    "status": "confirmed",
+                    "check_in_at": "2026-11-01T00:30:00-04:00",
+                    "check_out_at": "2026-11-01T04:30:00-05:00",
+                    "hours": 5.0,
+                    "mentor_feedback": "Great day",
+                },
+                {
+                    "date": "2026-11-03",
+                    "site": SITE_NAME,
+                    "status": "missed",
+                    "check_in_at": None,
+                    "check_out_at": None,
+                    "hours": None,
+                    "mentor_feedback": None,
+                },
+            ],
+        },
+        "web/report_feedback": {
+            **_REPORT,
+            "tab": "feedback",
+            "comments": [
+                Comment(
+                    42,
+                    date(2026, 10, 20),
+                    5,
+                    STUDENT.email,
+                    STUDENT.name,
+                    SITE_NAME,
+                    MENTOR.email,
+                    MENTOR.name,
+                    "confirmed",
+                    "Great day with the X-rays",
+                    "email",
+                    NOW,
+                )
+            ],
+            "most": 1000,
+            "students": [(5, "Maya Lopez")],
+            "sites": [(3, SITE_NAME)],
+            "student_id": 5,
+            "site_id": None,
+            "search": "x-rays",
+            "zone": ZONE,
+            "filters": "q=x-rays",
+        },
+    }
+)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.base import Base, utcnow
@@ -43,6 +44,7 @@ class School(Base):
     required_documents: Mapped[str] = mapped_column(
         String(200), default="background_check", server_default="background_check"
     )
+    required_hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))  # a student's internship hours, at least
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     people: Mapped[list[Person]] = relationship(back_populates="school")
@@ -71,6 +73,7 @@ class Person(Base):
     advisor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", use_alter=True))  # a mentor's site
     active: Mapped[bool] = mapped_column(default=True)
+    required_hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))  # a student's own, over the school's
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     school: Mapped[School] = relationship(back_populates="people")

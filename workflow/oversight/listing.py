@@ -40,6 +40,8 @@ class DayRow:
     mentor_feedback: str | None
     confirmed_via: str | None
     reflection: str | None
+    student_name: str
+    mentor_name: str
 
 
 def _query(viewer: Viewer) -> Select[*tuple[Any, ...]]:
@@ -58,6 +60,8 @@ def _query(viewer: Viewer) -> Select[*tuple[Any, ...]]:
             InternshipDay.mentor_feedback,
             InternshipDay.confirmed_via,
             InternshipDay.reflection,
+            Student.name,
+            Mentor.name,
         )
         .join(Placement, Placement.id == InternshipDay.placement_id)
         .join(Student, Student.id == Placement.student_id)
@@ -89,6 +93,8 @@ def _rows(session: Session, viewer: Viewer, query: Select[*tuple[Any, ...]]) -> 
             mentor_feedback=r[10],
             confirmed_via=r[11],
             reflection=r[12],
+            student_name=r[13],
+            mentor_name=r[14],
         )
         for r in session.execute(query)
     ]
