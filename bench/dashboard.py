@@ -11,6 +11,8 @@ days, loaded with COPY and INSERT ... SELECT), then measures, after warm-up, N r
   /api/v1/days for one month
   (its first page: PAGE_SIZE days, as a client gets them without `limit`). A
   path that answers 404 is skipped, and said so (the pages may not be merged yet);
+- the region's figures (bench/region.py): supply and demand for the largest school, the region
+  overview and the network story over every day;
 - the domain functions directly, in this process: workflow.oversight.today, needs_attention,
   student_record, mentor_record, the first page of a month of days as the API reads it (listing.days_between),
   the whole month as `relay export attendance` streams it (workflow.exports.attendance), and the
@@ -44,6 +46,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from bench import district
+from bench import region as region_bench
 from relay import migrate
 from tests.support import services
 from tests.support.processes import ROOT, relay_env
@@ -307,6 +310,8 @@ def main() -> None:
             flush=True,
         )
         measure_domain(url, d, args.requests, args.warmup)
+        print(region_bench.prepare(libpq(url)), flush=True)
+        region_bench.measure(url, d.school_id, args.requests, args.warmup, timed, row)
         if not args.no_http:
             with tempfile.TemporaryDirectory() as tmp:
                 measure_http(url, d, args.requests, args.warmup, Path(tmp))

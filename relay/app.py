@@ -26,6 +26,7 @@ from relay.runtime import Runtime
 from web import (
     api,
     api_docs,
+    api_region,
     api_token_pages,
     attention,
     dashboard,
@@ -35,8 +36,10 @@ from web import (
     directory_upload,
     links,
     mentors,
+    region_admin,
     reports,
     security,
+    sharing,
     sign_in,
     staff,
     student_pages,
@@ -80,6 +83,9 @@ def create_app(
     app.include_router(directory_upload.router)
     app.include_router(reports.router)  # hours, sites and mentors, feedback, their downloads
     api.install(app)  # /api/v1 (JSON, documented at /docs), its index at /api, its errors as JSON
+    app.include_router(api_region.router)  # /api/v1/reports: supply and demand, the network story
+    app.include_router(sharing.router)  # the region, as a coordinator sees it
+    app.include_router(region_admin.router)  # the region admin's pages, under /region
     for fixes in (days.router, decisions.router, students.router):  # fixing the record, deciding
         app.include_router(fixes)
     security.install(app)  # /static, and the security headers on every response

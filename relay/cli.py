@@ -145,6 +145,16 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
         runtime.close()
 
 
+def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    from relay import report_cli
+
+    runtime = _runtime(settings)
+    try:
+        return report_cli.report(runtime, args.kind, args.format, sys.stdout)
+    finally:
+        runtime.close()
+
+
 def cmd_send_link(settings: Settings, args: argparse.Namespace) -> int:
     from relay import transfer
 
@@ -214,6 +224,10 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--school", default=None, help="only this school (by name)")
     e.add_argument("--from", dest="since", type=_date, metavar="DATE", help="attendance: first date (YYYY-MM-DD)")
     e.add_argument("--to", dest="until", type=_date, metavar="DATE", help="attendance: last date (YYYY-MM-DD)")
+    r = sub.add_parser("report", help="print a report as CSV or JSON (network: the network story)")
+    r.add_argument("--demo", action="store_true", help="from the demo's database (relay-demo.db)")
+    r.add_argument("kind", choices=["network"])
+    r.add_argument("--format", choices=["csv", "json"], default="csv")
     t = sub.add_parser("api-token", help="make, list and revoke a coordinator's API tokens")
     token = t.add_subparsers(dest="action", metavar="ACTION", required=True)
     made = token.add_parser("create", help="print a new token for a coordinator (shown once)")
@@ -239,6 +253,8 @@ IMPORT_KINDS = [
     "placements",
     "opportunities",
     "compliance",
+    "region_admins",
+    "wishlists",
 ]
 EXPORT_KINDS = ["attendance", "placements", "evaluations"]
 IMPORT_HELP = """Columns (header names exact; extra columns are ignored; booleans yes/no;
@@ -259,6 +275,8 @@ phones E.164 or national numbers of the school's country). Import in this order:
                 description (optional)
   compliance    school, mentor_email, kind (e.g. background_check), status (valid, pending or
                 rejected), expires_on (optional date)
+  region_admins region, name, email   (they sign in like coordinators and see the region's counts)
+  wishlists     school, student_email, field   (interest surveys; adds to students' own wishlists)
 
 Every problem of every row is listed with its line number and column, and then nothing is
 imported. Coordinators can also upload these files on the dashboard (People & places)."""
@@ -273,6 +291,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "db": cmd_db,
     "import": cmd_import,
     "export": cmd_export,
+    "report": cmd_report,
     "send-link": cmd_send_link,
     "api-token": cmd_api_token,
 }

@@ -110,14 +110,18 @@ def request_page(
         row = request_for(session, viewer, request_id)
         if row is None:
             raise HTTPException(status_code=404)
-        others = who_else(session, row)
-        seen = [o for o in others if request_for(session, viewer, o.id) is not None]
+        others = who_else(session, row)  # other schools' students only as a count, shared site or not
+        seen = [o for o in others if o.school_id == staff.school_id and request_for(session, viewer, o.id)]
         history = session.scalars(
             select(AuditEntry)
             .where(AuditEntry.object_type == "request", AuditEntry.object_id == row.id)
             .order_by(AuditEntry.at, AuditEntry.id)
         ).all()
+        ours = row.school_id == staff.school_id  # else: another school's student asking for our opportunity
         may_decide = row.status in WAITING and (staff.is_coordinator or row.status == State.start_requested)
+        may_decide = may_decide and (row.opportunity.school_id if row.status == State.requested else row.school_id) == (
+            staff.school_id
+        )
         return staff_page(
             "staff_request",
             staff,
@@ -125,6 +129,9 @@ def request_page(
             code,
             request=row,
             opportunity=row.opportunity,
+            ours=ours,
+            student_school=None if ours else row.school.name,
+            owner=None if row.opportunity.school_id == staff.school_id else row.opportunity.school.name,
             others=seen,
             others_elsewhere=len(others) - len(seen),
             history=[(entry, fixing.who(entry.actor)) for entry in history],

@@ -35,6 +35,8 @@ DONE = frozenset(
         "document_added",
         "document_renewed",
         "blocked",
+        "shared",
+        "unshared",
     }
 )
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::\d{2})?\s*$")

@@ -31,7 +31,7 @@ from web import staff_session
 from web.models import SignInRequest
 from web.staff import SIGN_IN_PATH, STAFF_ROLES, SignedInWithCsrf
 from workflow import audit
-from workflow.models import Person, School
+from workflow.models import Person, Role, School
 from workflow.notifications import Category, Notification
 
 router = APIRouter(include_in_schema=False)
@@ -40,6 +40,7 @@ PER_ADDRESS_PER_HOUR = 5  # sign-in requests for one email address; more and no 
 PER_CLIENT_PER_HOUR = 20  # sign-in requests from one client address, whatever the email addresses
 MAX_EMAIL_CHARS = 320
 CHANNEL = "dashboard"
+SIGN_IN_ROLES = STAFF_ROLES | {Role.region_admin}  # region admins sign in the same way (web.region_staff)
 
 
 def _page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
@@ -79,10 +80,10 @@ def _recent(session: Session, column: Any, value: str, now: datetime) -> int:
 
 
 def staff_with_email(session: Session, email: str) -> list[Person]:
-    """The active coordinators and advisors with this address (one per school and role)."""
+    """The active coordinators, advisors and region admins with this address (one per school and role)."""
     rows = session.scalars(
         select(Person)
-        .where(func.lower(Person.email) == email, Person.role.in_(STAFF_ROLES), Person.active.is_(True))
+        .where(func.lower(Person.email) == email, Person.role.in_(SIGN_IN_ROLES), Person.active.is_(True))
         .order_by(Person.id)
     )
     return list(rows)
@@ -112,11 +113,16 @@ def request_link(session: Session, email: str, client: str, now: datetime) -> st
             now=now,
         )
         url = f"{cfg.public_base_url}{SIGN_IN_PATH}/{token}"
-        context_values = {"sign_in_url": url, "minutes": int(LINK_TTL.total_seconds() // 60), "role": person.role}
+        context_values = {"sign_in_url": url, "minutes": int(LINK_TTL.total_seconds() // 60), "role": _as(person)}
         notes.append(Notification(template="email/sign_in", to=person, context=context_values, kind=Category.answer))
         audit.record(session, action="staff.sign_in_link_sent", channel=CHANNEL, now=now, actor=person, client=client)
     outbox.queue(session, notes, now=now)
     return outcome
+
+
+def _as(person: Person) -> str:
+    """How the sign-in email names the role: "coordinator", or "region admin for Bay Region"."""
+    return f"region admin for {person.region}" if person.role == Role.region_admin else str(person.role)
 
 
 @router.get(SIGN_IN_PATH)
@@ -151,7 +157,7 @@ def _open(session: Session, token: str, now: datetime, method: str, client: str)
         if claims.purpose != Purpose.login:
             raise tokens.BadToken("not a sign-in link")
         person = session.get(Person, row.person_id) if row.person_id else None
-        if person is None or not person.active or person.role not in STAFF_ROLES:
+        if person is None or not person.active or person.role not in SIGN_IN_ROLES:
             raise tokens.BadToken("not for staff")
         why = "used" if row.used_at is not None else "expired" if claims.expired(now) else None
     except tokens.BadToken:
@@ -207,8 +213,9 @@ async def use_link(token: str, request: Request) -> Response:
             if old is not None:
                 staff_session.end(session, old, now, "replaced")
             session_id = staff_session.start(session, found, now, user_agent=agent, client=client)
+            home = "/region" if found.role == Role.region_admin else "/dashboard"
             audit.record(session, action="staff.signed_in", channel=CHANNEL, now=now, actor=found, client=client)
-        response = RedirectResponse("/dashboard", status_code=303)
+        response = RedirectResponse(home, status_code=303)
         staff_session.set_cookie(response, session_id)
         return response
 

@@ -27,6 +27,7 @@ from workflow import audit, import_people, import_places
 from workflow.import_batch import Batch, ImportReport
 from workflow.import_cells import CellProblem, Row, RowProblems
 from workflow.models import Person
+from workflow.region import imports as region_imports
 
 __all__ = ["FORMATS", "CsvFormat", "ImportFailed", "ImportReport", "RowError", "import_rows", "parse_csv", "save_row"]
 
@@ -94,6 +95,8 @@ FORMATS: dict[str, CsvFormat] = {
     "compliance": CsvFormat(
         ("school", "mentor_email", "kind", "status"), ("expires_on", "note"), import_places.compliance
     ),
+    "region_admins": CsvFormat(("region", "name", "email"), (), region_imports.region_admins),
+    "wishlists": CsvFormat(("school", "student_email", "field"), (), region_imports.wishlists),
 }
 
 

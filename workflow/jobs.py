@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from workflow import evaluations
 from workflow.attendance import jobs as attendance_jobs
 from workflow.notifications import Notification
+from workflow.region import totals as region_totals
 from workflow.requests import scheduled as request_jobs
 
 JobFn = Callable[[Session, datetime], list[Notification]]
@@ -50,4 +51,6 @@ JOBS: list[DomainJob] = [
     DomainJob("ask_evaluations", "@every 15m", evaluations.ask_evaluations),
     # an evaluation unanswered 5 school days: one reminder; 2 more: the coordinators are told
     DomainJob("remind_evaluations", "@every 1h", evaluations.remind_evaluations),
+    # the network story's summary: every placement's days before today, counted again
+    DomainJob("network_totals", "@every 15m", region_totals.refresh_job),
 ]

@@ -122,6 +122,7 @@ class Happened(enum.StrEnum):
     evaluation_recorded = "evaluation_recorded"  # the mentor's five levels stored (or corrected)
     rating_recorded = "rating_recorded"  # the student rated the internship
     consent_recorded = "consent_recorded"  # the student said yes or no to showing the recommendation
+    sharing_changed = "sharing_changed"  # an opportunity shared with the region, or taken back
     # a person's own lists
     noted = "noted"  # kept a favourite or a wish: nothing to send
     # nothing was done

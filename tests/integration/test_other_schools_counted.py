@@ -27,11 +27,17 @@ def _ask(base: str, student_id: int, opportunity_id: int) -> None:
     assert answer.status_code == 303, answer.status_code
 
 
-def _decide_email(runtime: Runtime, to: str) -> OutboundMessage:
+def _decide_email(
+    runtime: Runtime, to: str, template: str = "email/request_decide", about: str = ""
+) -> OutboundMessage:
     with runtime.sessions() as session:
         row = session.scalars(
             select(OutboundMessage)
-            .where(OutboundMessage.to_address == to, OutboundMessage.template == "email/request_decide")
+            .where(
+                OutboundMessage.to_address == to,
+                OutboundMessage.template == template,
+                OutboundMessage.subject.contains(about),
+            )
             .order_by(OutboundMessage.id.desc())
         ).first()
         assert row is not None
@@ -83,13 +89,28 @@ def test_another_schools_pursuers_are_a_count_never_a_name(make_runtime: Any, sq
         assert "<dt>Also pursuing the site</dt><dd>Sam Ortiz, 1 student of another school</dd>" in page
         assert "Rosa" not in page
 
-        rhea = _decide_email(runtime, "rhea@example.org")  # Rosa's own coordinator, about Rosa
-        assert "Rosa Quill" in (rhea.subject or "")
-        assert "Maya" not in rhea.body_text and "Sam" not in rhea.body_text
-        # when Rosa asked, no one else pursued the site; Lincoln's two came later
-        assert "No one else is pursuing Riverside Clinic right now." in rhea.body_text
-        link = re.search(r"http://relay\.test:8000(/l/[\w.-]+)", rhea.body_text)
+        # Rosa's request is for Lincoln's opportunity: Lincoln's coordinator decides it (the mentor is
+        # theirs) and sees her name on it, the one thing the decision needs; when Rosa asked, no
+        # one else pursued the site, Lincoln's two came later
+        about_rosa = _decide_email(runtime, "cora@example.org", about="Rosa Quill")
+        assert "Rosa Quill, a student of Roosevelt High" in about_rosa.body_text
+        assert "rosa@example.org" not in about_rosa.body_text, "her name and school, not her address"
+        assert "No one else is pursuing Riverside Clinic right now." in about_rosa.body_text
+        link = re.search(r"http://relay\.test:8000(/l/[\w.-]+)", about_rosa.body_text)
         assert link
         page = html.unescape(httpx.get(base + link.group(1)).text)
-        assert "<dt>Also pursuing the site</dt><dd>2 students of other schools</dd>" in page
-        assert "Maya" not in page and "Sam Ortiz" not in page
+        assert "<dt>Also pursuing the site</dt><dd>Sam Ortiz, Maya Lopez</dd>" in page, "Cora's own students"
+        assert "<dd>Rosa Quill, a student of Roosevelt High (the opportunity is your school's" in page
+        # Rosa's own coordinator gets a copy, with no decision to make and no other student named
+        with runtime.sessions() as session:
+            decide_for_rhea = session.scalars(
+                select(OutboundMessage).where(
+                    OutboundMessage.to_address == "rhea@example.org",
+                    OutboundMessage.template == "email/request_decide",
+                )
+            ).all()
+        assert decide_for_rhea == [], "Roosevelt doesn't decide on Lincoln's opportunity"
+        rhea = _decide_email(runtime, "rhea@example.org", template="email/request_copied")
+        assert "Rosa Quill" in (rhea.subject or "") and "Lincoln High" in (rhea.subject or "")
+        assert "Maya" not in rhea.body_text and "Sam" not in rhea.body_text
+        assert "/l/" not in rhea.body_text, "a copy: nothing to decide"

@@ -67,7 +67,7 @@ YESTERDAY = ow.TODAY - timedelta(days=1)
 
 def _school(session: Any, tag: str) -> dict[str, Any]:
     """A school named `tag`, its people and records; the ids and words that are its own."""
-    school = builders.school(session, f"{tag} High")
+    school = builders.school(session, f"{tag} High", region="Bay")  # neighbours: one region
     coordinator = builders.person(session, school, Role.coordinator, f"{tag} Coordinator", f"coordinator@{tag}.example")
     advisor = builders.person(session, school, Role.advisor, f"{tag} Advisor", f"advisor@{tag}.example")
     site = builders.site(session, school, f"{tag} Clinic")
@@ -144,6 +144,15 @@ def schools(make_runtime: Any, sqlite_url: str, monkeypatch: pytest.MonkeyPatch)
     return runtime
 
 
+def _region_admin(session: Any, region: str) -> int:
+    """A region admin of `region` (with a school of its own there, their anchor)."""
+    anchor = builders.school(session, f"{region} Anchor High", region=region)
+    admin = builders.person(session, anchor, Role.region_admin, f"{region} Admin", f"admin@{region.lower()}.example")
+    admin.region = region
+    session.flush()
+    return int(admin.id)
+
+
 @pytest.fixture
 def client(schools: Any) -> Iterator[TestClient]:
     with TestClient(create_app(schools), follow_redirects=False) as test_client:
@@ -161,11 +170,11 @@ def _flat(routes: list[Any]) -> Iterator[Any]:
 
 
 def _routes(client: TestClient) -> list[tuple[str, str, Any]]:
-    """(method, path, route) for every route under /dashboard and /api but the public ones."""
+    """(method, path, route) for every route under /dashboard, /region and /api but the public ones."""
     found: list[tuple[str, str, Any]] = []
     for route in _flat(client.app.routes):  # type: ignore[attr-defined]
         path = getattr(route, "path", "")
-        if path in PUBLIC or not path.startswith(("/dashboard", "/api")):
+        if path in PUBLIC or not path.startswith(("/dashboard", "/region", "/api")):
             continue
         found.extend((method, path, route) for method in sorted(set(route.methods or ()) - {"HEAD"}))
     return found
@@ -198,6 +207,7 @@ def _plausible(a: dict[str, Any], csrf: str) -> dict[str, Any]:
         "expires_on": "2030-01-01",
         "note": "isolation test",
         "approve": "yes",
+        "shared": "yes",
         "decision": "approve",
         "address": "student0@alpha.example",
         "email": "student0@alpha.example",
@@ -381,3 +391,27 @@ def test_an_id_out_of_range_in_any_route_is_404(client: TestClient, schools: Any
         if answer.status_code != 404:
             problems.append(f"{method} {route.path} with {bad}: {answer.status_code}")
     assert problems == []
+
+
+def test_a_region_admin_sees_their_region_only_and_no_school_page(client: TestClient, schools: Any) -> None:
+    """A region admin of another region (North) opens every route: the region's pages show North's
+    counts, never Bay's schools or A's words; the coordinators' pages and API are not theirs (sign-in
+    page, 401 or 403), so nothing of A's comes back and nothing changes. (The region's routes have
+    no object in their path: what another region's admin could reach is Bay's figures, checked here.)"""
+    a = schools.extra["a"]
+    with schools.sessions.begin() as session:
+        north = _region_admin(session, "North")
+    before = _snapshot(schools)
+    problems = []
+    for method, path, route in _routes(client):
+        csrf = _sign_in(client, schools, north)
+        answer = _ask(client, method, route, a["ids"], a, csrf=csrf)
+        if answer.status_code >= 500 or ("{" in path and answer.status_code not in (303, 401, 403, 404)):
+            problems.append(f"{method} {path}: {answer.status_code}")
+        shown = [w for w in [*a["words"], "alpha High", "bravo High", "Bay"] if w.lower() in answer.text.lower()]
+        if shown:
+            problems.append(f"{method} {path}: shows {shown}")
+        if path.startswith("/region") and method == "GET" and answer.status_code != 200:
+            problems.append(f"{method} {path}: {answer.status_code}, not the admin's own page")
+    assert problems == []
+    assert _snapshot(schools) == before

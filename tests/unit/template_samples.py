@@ -13,10 +13,14 @@ from zoneinfo import ZoneInfo
 
 from tests.unit.dashboard_samples import DASHBOARD_SAMPLES
 from tests.unit.directory_samples import DIRECTORY_SAMPLES
-from web import hours_chart
+from web import hours_chart, region_admin
+from web import sharing as sharing_pages
 from workflow.attendance.jobs import ExpiryNotice
 from workflow.evaluations import EvaluationView
 from workflow.learning_record import LearningRecord, Week
+from workflow.region.network import NetworkRow
+from workflow.region.overview import Overview, SchoolFigures, totals
+from workflow.region.supply_demand import FieldRow
 
 ZONE = ZoneInfo("America/Los_Angeles")
 NOW = datetime(2026, 3, 10, 22, 15, tzinfo=UTC)
@@ -194,7 +198,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "web/not_found": {},
     "web/home": {},
     "web/staff_sign_in": {"state": "sent", "email": "casey@lincoln.example", "error": None},
-    "web/staff_sign_in_link": {"person": SimpleNamespace(name="Casey Rivera", role="coordinator")},
+    "web/staff_sign_in_link": {"person": SimpleNamespace(name="Casey Rivera", role="coordinator", region=None)},
     "web/staff_sign_in_link_bad": {"why": "expired", "email": ""},
     "web/staff_forbidden": {},
     "email/sign_in": {
@@ -529,6 +533,58 @@ SAMPLES.update(
             "history": [(_ENTRY, "Maya Lopez-Hernandez")],
             "may_decide": True,
             "reason": "",
+            "ours": False,
+            "student_school": "Roosevelt High",
+            "owner": None,
+        },
+    }
+)
+
+# -- the region (web/sharing.py, web/region_admin.py) -------------------------------------------------
+
+_FIELDS = [
+    FieldRow("health", 1, 2, 1, 6, 3, 1),
+    FieldRow("education", 4, 0, 7, 2, 1, 2),
+]
+_REGION_SCHOOLS = [
+    SchoolFigures("Lincoln High", {"health": 1, "education": 4}, 5, 2, 1, 0, 1, 0),
+    SchoolFigures("Roosevelt High", {"health": 3}, 3, 1, 0, 1, 0, 1),
+]
+_OVERVIEW = Overview("Bay Region", ["education", "health"], _REGION_SCHOOLS)
+_ADMIN = SimpleNamespace(name="Dana Ruiz", region="Bay Region", csrf_token="c" * 64)
+_OPPORTUNITY_ROW = SimpleNamespace(**{**vars(OPPORTUNITY), "shared_with_region": True})
+SAMPLES.update(
+    {
+        "email/request_copied": {**REQUEST_CONTEXT, "owner": "Roosevelt High", "decision": "denied"},
+        "web/staff_supply_demand": {
+            **_FIXING,
+            "here": "supply_demand",
+            "rows": _FIELDS,
+            "chart": sharing_pages.chart(_FIELDS),
+            "region": "Bay Region",
+        },
+        "web/staff_opportunities": {
+            **_FIXING,
+            "here": "opportunities",
+            "own": [_OPPORTUNITY_ROW],
+            "shared_in": [_OPPORTUNITY_ROW],
+            "region": "Bay Region",
+        },
+        "web/region_overview": {
+            "admin": _ADMIN,
+            "here": "overview",
+            "found": _OVERVIEW,
+            "totals": totals(_OVERVIEW),
+            "chart": region_admin.fields_chart(_OVERVIEW),
+        },
+        "web/region_network": {
+            "admin": _ADMIN,
+            "here": "network",
+            "today": date(2026, 3, 10),
+            "rows": [
+                NetworkRow("Bay Region", 12, 10, 4, 11.3, 640.5, 0.912, 37),
+                NetworkRow("All regions", 30, 25, 9, 10.0, 1500.0, None, 80),
+            ],
         },
     }
 )

@@ -206,11 +206,14 @@ def test_needs_attention_lists_and_counts(session: Session, world: w.World) -> N
         "disputed": 1,
         "no_checkout": 1,
         "no_shows": len(found.no_shows),
-        "requests": 1,  # Ines's; Roosevelt's student's request for the clinic is Roosevelt's to decide
+        # Ines's, and Roosevelt's student's request for the clinic's Lab: Lincoln's opportunity (its
+        # mentor), so Lincoln's to decide (Roosevelt's coordinator is copied)
+        "requests": 2,
         "starts": 1,
         "compliance": 1,
     }
-    assert {d.student.name for d in found.decisions} == {"Ines In", "Omar Out"}
+    # Theo is named on his own request only (the decision needs it); as a pursuer, he is a count
+    assert {d.student.name for d in found.decisions} == {"Ines In", "Omar Out", "Theo Other"}
 
     # the first `limit` of each list, oldest (or most urgent) first; the counts stay those of the whole
     first = needs_attention(session, world.coordinator, NOW, limit=1)

@@ -20,6 +20,7 @@ from workflow.models.records import AuditEntry, JobRun
 from workflow.models.requests import InternshipRequest
 from workflow.models.schools import Person, Role, School
 from workflow.models.sites import ComplianceDocument, Site
+from workflow.models.summaries import PlacementDayTotals, SchoolDayTotals
 
 __all__ = [
     "DAY_TRANSITIONS",
@@ -46,10 +47,12 @@ __all__ = [
     "Opportunity",
     "Person",
     "Placement",
+    "PlacementDayTotals",
     "PlacementStatus",
     "Prospect",
     "Role",
     "School",
+    "SchoolDayTotals",
     "Site",
     "WishlistField",
     "move_day",

@@ -85,6 +85,7 @@ class InternshipDay(Base):
     __table_args__ = (
         UniqueConstraint("placement_id", "date"),
         Index("ix_days_status", "status", "date"),
+        Index("ix_days_date", "date"),  # the network story counts the days since its summary live
         Index(
             "ix_days_needing_attention",
             "placement_id",

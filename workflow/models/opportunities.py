@@ -41,6 +41,9 @@ class WishlistField(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     field: Mapped[str] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(
+        String(16), default="student", server_default="student"
+    )  # student | survey (relay import wishlists)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

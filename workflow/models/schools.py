@@ -20,6 +20,7 @@ class Role(enum.StrEnum):
     advisor = "advisor"
     student = "student"
     mentor = "mentor"
+    region_admin = "region_admin"  # sees a region's aggregates, never a student's name
 
 
 class School(Base):
@@ -72,6 +73,9 @@ class Person(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     advisor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", use_alter=True))  # a mentor's site
+    # A region admin's region (`School.region`); their `school_id` is the region's first school,
+    # an anchor for the sign-in and the session, never a scope: region pages read `region` only.
+    region: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     required_hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))  # a student's own, over the school's
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -50,7 +50,7 @@ from workflow.oversight.today import (
     person_ref,
     presence_of,
 )
-from workflow.oversight.viewer import Viewer, days_in_scope, placement_scope, request_scope
+from workflow.oversight.viewer import Viewer, days_in_scope, deciding_scope, placement_scope
 from workflow.requests.states import OPEN, State
 
 __all__ = [  # DayItem and MentorWaiting live in attention_days, and are Attention's too
@@ -235,11 +235,8 @@ def _no_shows(session: Session, viewer: Viewer, school: School, now: datetime) -
 
 def decision_counts(session: Session, viewer: Viewer) -> dict[str, int]:
     """How many requests and starts wait for a decision."""
-    waiting = InternshipRequest.status.in_([State.requested, State.start_requested])
     rows = session.execute(
-        select(InternshipRequest.status, func.count())
-        .where(request_scope(viewer), waiting)
-        .group_by(InternshipRequest.status)
+        select(InternshipRequest.status, func.count()).where(deciding_scope(viewer)).group_by(InternshipRequest.status)
     )
     found: dict[str, int] = {status: n for status, n in rows}
     return {"requests": found.get(State.requested, 0), "starts": found.get(State.start_requested, 0)}
@@ -249,7 +246,7 @@ def decisions(session: Session, viewer: Viewer, now: datetime, limit: int | None
     """The requests and starts waiting for a decision, oldest first (the first `limit`)."""
     waiting = session.scalars(
         select(InternshipRequest)
-        .where(request_scope(viewer), InternshipRequest.status.in_([State.requested, State.start_requested]))
+        .where(deciding_scope(viewer))
         .options(
             joinedload(InternshipRequest.student),
             joinedload(InternshipRequest.opportunity).joinedload(Opportunity.site),
@@ -289,7 +286,8 @@ def decisions(session: Session, viewer: Viewer, now: datetime, limit: int | None
 
 
 def _visible(viewer: Viewer, request: InternshipRequest) -> bool:
-    """The same rule as `request_scope`, for rows already loaded."""
+    """Whom the viewer sees by name: their school's students (an advisor: advisees), never another
+    school's, even when that student's request is for one of the school's shared opportunities."""
     if request.school_id != viewer.school_id:
         return False
     return viewer.is_coordinator or request.student.advisor_id == viewer.person_id

@@ -282,6 +282,8 @@ def decide_requests(
     _all_in_scope(request_ids, requests)
     if not viewer.is_coordinator and any(r.status != State.start_requested for r in requests):
         raise Refused("coordinator_only")
+    if any(r.status == State.requested and r.opportunity.school_id != viewer.school_id for r in requests):
+        raise Refused("decided_by_owner")  # a request for another school's shared opportunity
     reason = require_reason(reason)
     for request in requests:
         check(request, _event(request, approve))

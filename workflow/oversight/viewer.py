@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from workflow.errors import Refused
-from workflow.models import InternshipDay, InternshipRequest, Person, Placement, Role
+from workflow.models import InternshipDay, InternshipRequest, Opportunity, Person, Placement, Role
+from workflow.requests.states import State
 
 STAFF = (Role.coordinator, Role.advisor)
 
@@ -93,11 +94,28 @@ def placement_scope(viewer: Viewer) -> ColumnElement[bool]:
 
 
 def request_scope(viewer: Viewer) -> ColumnElement[bool]:
-    """The condition on `InternshipRequest`: the school's students' requests (an advisor: advisees')."""
+    """The condition on `InternshipRequest`: the school's students' requests (an advisor: advisees');
+    a coordinator also sees the requests other schools' students make for the school's opportunities
+    shared with the region, which they decide. Of those students they see only the request itself
+    (its page shows the student's name and school): never their record, days or other requests."""
     condition = InternshipRequest.school_id == viewer.school_id
     if not viewer.is_coordinator:
-        condition = and_(condition, InternshipRequest.student_id.in_(advisees(viewer)))
-    return condition
+        return and_(condition, InternshipRequest.student_id.in_(advisees(viewer)))
+    ours = select(Opportunity.id).where(Opportunity.school_id == viewer.school_id)
+    return or_(condition, InternshipRequest.opportunity_id.in_(ours))
+
+
+def deciding_scope(viewer: Viewer) -> ColumnElement[bool]:
+    """The requests and starts waiting for this viewer's school: a request for one of its
+    opportunities (whoever's student asked), a start of one of its students."""
+    ours = select(Opportunity.id).where(Opportunity.school_id == viewer.school_id)
+    return and_(
+        request_scope(viewer),
+        or_(
+            (InternshipRequest.status == State.requested) & InternshipRequest.opportunity_id.in_(ours),
+            (InternshipRequest.status == State.start_requested) & (InternshipRequest.school_id == viewer.school_id),
+        ),
+    )
 
 
 def days_in_scope(viewer: Viewer) -> Select[InternshipDay]:

@@ -10,7 +10,14 @@
 The channels call the public functions re-exported here.
 """
 
-from workflow.requests.asking import decide_request, offer_next, request_opportunity, withdraw
+from workflow.requests.asking import (
+    decide_request,
+    deciding_school,
+    offer_next,
+    request_opportunity,
+    shared_in,
+    withdraw,
+)
 from workflow.requests.queries import (
     Pursuers,
     can_see,
@@ -50,6 +57,7 @@ __all__ = [
     "compliance_problems",
     "decide_request",
     "decide_start",
+    "deciding_school",
     "move",
     "offer_next",
     "places_taken",
@@ -61,6 +69,7 @@ __all__ = [
     "request_start",
     "requests_of",
     "school_days_between",
+    "shared_in",
     "start_reminders",
     "suggest",
     "visible_opportunities",

@@ -19,26 +19,64 @@ from workflow.requests.states import OPEN, Event, State, hold, lock_site, move
 DECIDE_TTL = timedelta(days=21)
 
 
+def deciding_school(request: InternshipRequest) -> int:
+    """The school whose coordinator decides a request: the opportunity's (schools own their mentor
+    relationships), which is the student's own unless the opportunity is shared in from the region."""
+    return request.opportunity.school_id
+
+
+def shared_in(request: InternshipRequest) -> bool:
+    """A request for another school's opportunity (shared with the region)."""
+    return request.opportunity.school_id != request.school_id
+
+
 def to_coordinators(
     session: Session, request: InternshipRequest, template: str, kind: Category = Category.message, **context: object
 ) -> list[Notification]:
+    """To the coordinators of the student's school; `email/request_decide` goes to the deciding
+    school's instead, and then the student's own coordinators get a copy (`email/request_copied`)."""
     base = {"request": request, "opportunity": request.opportunity, "student": request.student}
+    decide = template == "email/request_decide"
+    school_id = deciding_school(request) if decide else request.school_id
     notes = []
-    for coordinator in coordinators(session, request.school_id):
-        decide = template == "email/request_decide"
+    for coordinator in coordinators(session, school_id):
         notes.append(
             Notification(
                 template=template,
                 to=coordinator,
-                school_id=request.school_id,
+                school_id=school_id,
                 kind=kind,
-                context={**base, **context},
+                context={**base, "student_school": request.school.name if shared_in(request) else None, **context},
                 links={"decide_url": Link("request.decide", "request", request.id, DECIDE_TTL)} if decide else {},
                 reply=Link("request.decide", "request", request.id, DECIDE_TTL) if decide else None,
                 thread=f"request-{request.id}",
             )
         )
+    if decide and shared_in(request):
+        notes += copy_to_students_school(session, request, decision=None)
     return notes
+
+
+def copy_to_students_school(session: Session, request: InternshipRequest, decision: str | None) -> list[Notification]:
+    """The student's own coordinators are copied on a request for another school's opportunity:
+    when it goes to that school, and when it is decided there (`decision`: approved or denied)."""
+    return [
+        Notification(
+            template="email/request_copied",
+            to=coordinator,
+            school_id=request.school_id,
+            kind=Category.notice,
+            context={
+                "request": request,
+                "opportunity": request.opportunity,
+                "student": request.student,
+                "owner": request.opportunity.school.name,
+                "decision": decision,
+            },
+            thread=f"request-{request.id}-copy",
+        )
+        for coordinator in coordinators(session, request.school_id)
+    ]
 
 
 def to_student(
@@ -63,7 +101,7 @@ def _decide_email(session: Session, request: InternshipRequest) -> list[Notifica
         session,
         request,
         "email/request_decide",
-        others=pursuers(session, request),
+        others=pursuers(session, request, school_id=deciding_school(request)),
         taken=places_taken(session, request.opportunity, besides=request),
     )
 
@@ -129,13 +167,13 @@ def decide_request(
     via: str,
     now: datetime,
 ) -> Result:
-    if coordinator.role != Role.coordinator or coordinator.school_id != request.school_id:
+    if coordinator.role != Role.coordinator or coordinator.school_id != deciding_school(request):
         raise Refused("not_coordinator")
     if approve is None:
         note = Notification(
             template="email/request_clarify",
             to=coordinator,
-            school_id=request.school_id,
+            school_id=coordinator.school_id,
             context={"request": request, "opportunity": request.opportunity, "student": request.student},
             reply=Link("request.decide", "request", request.id, DECIDE_TTL),
             thread=f"request-{request.id}",
@@ -160,8 +198,10 @@ def decide_request(
         mentor = request.opportunity.mentor
         notes = [to_student(request, "request_approved", mentor=mentor, until=request.pursue_until)]
         notes += _to_mentor_student_coming(request)
+        notes += copy_to_students_school(session, request, "approved") if shared_in(request) else []
         return Result(notes, summary=f"request {request.id} approved", happened=Happened.request_approved)
     notes = [to_student(request, "request_denied", reason=reason)]
+    notes += copy_to_students_school(session, request, "denied") if shared_in(request) else []
     notes += offer_next(session, request.opportunity, now)
     return Result(notes, summary=f"request {request.id} denied", happened=Happened.request_denied)
 

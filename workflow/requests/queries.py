@@ -143,7 +143,9 @@ class Pursuers:
     elsewhere: int
 
 
-def pursuers(session: Session, request: InternshipRequest) -> Pursuers:
+def pursuers(session: Session, request: InternshipRequest, *, school_id: int | None = None) -> Pursuers:
+    """As the coordinators of `school_id` (the request's school unless given) may see them."""
+    school_id = request.school_id if school_id is None else school_id
     others = who_else(session, request)
-    named = [other for other in others if other.school_id == request.school_id]
+    named = [other for other in others if other.school_id == school_id]
     return Pursuers(named=named, elsewhere=len(others) - len(named))

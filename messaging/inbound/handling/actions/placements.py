@@ -219,10 +219,15 @@ class DecideRequest:
                 title=rendering.render_copy(DECIDE_COPY, "gone_title", {}),
                 intro=rendering.render_copy(DECIDE_COPY, "gone_intro", {}),
             )
+        # pursuers as the link's holder may see them: their own school's students by name
+        school_id = person.school_id if person is not None else requests.deciding_school(request)
         copy = {
             "request": request,
             "start": self.start,
-            "others": requests.Pursuers([], 0) if self.start else requests.pursuers(session, request),
+            "others": requests.Pursuers([], 0)
+            if self.start
+            else requests.pursuers(session, request, school_id=school_id),
+            "student_school": request.school.name if requests.shared_in(request) else None,
             "problems": _problems(session, request, now) if self.start else [],
         }
         return LinkView(

@@ -1,0 +1,71 @@
+"""The region admin's pages (sign-in as coordinators do; `web.region_staff`), counts only, never a
+student's name:
+
+- `GET /region`: the region overview, its schools side by side (`workflow.region.overview`);
+- `GET /region/network`: the network story, the region's and the whole network's
+  (`workflow.region.network`; JSON at `GET /api/v1/reports/network`);
+- `POST /region/sign-out`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from messaging import context, rendering
+from web import grouped_bars, staff_session
+from web.region_staff import RegionAdmin, RegionAdminWithCsrf, SignedInRegionAdmin
+from web.staff import SIGN_IN_PATH
+from workflow import audit
+from workflow.region.network import network_story
+from workflow.region.overview import Overview, overview, totals
+
+router = APIRouter(include_in_schema=False)
+CHANNEL = "dashboard"
+
+
+def region_page(name: str, admin: RegionAdmin, here: str, **values: Any) -> HTMLResponse:
+    html = rendering.render_page(name, {"school": None, "person": None, "admin": admin, "here": here, **values})
+    return HTMLResponse(html)
+
+
+def today() -> date:
+    return staff_session.now().date()
+
+
+def fields_chart(found: Overview) -> grouped_bars.Chart:
+    """Opportunities by field, one bar per school (the "two schools, two maps" picture)."""
+    names = [s.name for s in found.schools]
+    groups = [(f, [s.by_field.get(f, 0) for s in found.schools]) for f in found.fields]
+    return grouped_bars.grouped_bars("Opportunities by field, per school", names, groups)
+
+
+@router.get("/region")
+def region_overview(admin: SignedInRegionAdmin) -> Response:
+    with context.current().sessions() as session:
+        found = overview(session, admin.region)
+    return region_page(
+        "region_overview", admin, "overview", found=found, totals=totals(found), chart=fields_chart(found)
+    )
+
+
+@router.get("/region/network")
+def region_network(admin: SignedInRegionAdmin) -> Response:
+    with context.current().sessions() as session:
+        rows = network_story(session, today(), region=admin.region)
+    return region_page("region_network", admin, "network", rows=rows, today=today())
+
+
+@router.post("/region/sign-out")
+def sign_out(admin: RegionAdminWithCsrf) -> Response:
+    now = staff_session.now()
+    with context.current().sessions.begin() as session:
+        row = staff_session.find(session, admin.session_id, now)
+        if row is not None and staff_session.end(session, row, now):
+            audit.record(session, action="staff.signed_out", channel=CHANNEL, now=now, actor=admin.person(session))
+    response = RedirectResponse(f"{SIGN_IN_PATH}?signed_out=1", status_code=303)
+    staff_session.clear_cookie(response)
+    return response
