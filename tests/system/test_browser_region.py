@@ -90,7 +90,7 @@ def test_supply_and_demand_sharing_and_the_region_admin(tmp_path: Path, size: st
         page.wait_for_selector("h1:has-text('Supply and demand by field')")
         page.screenshot(path=shots / "1-supply-demand.png", full_page=True)
         assert "Recruit first in engineering" in page.inner_text("main"), page.inner_text("p.lead")
-        assert page.locator("figure.chart svg rect").count() > 5, "the chart is drawn without script"
+        assert page.locator("figure.grouped-chart svg rect").count() > 5, "the chart is drawn without script"
         first = page.locator("table.numbers tbody tr").first.inner_text()
         assert first.startswith("engineering"), "the biggest gap first"
         _fits(page, size)
