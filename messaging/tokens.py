@@ -15,6 +15,7 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from itsdangerous import Signer
@@ -85,6 +86,14 @@ class TokenClaims:
 class _Base32Signer(Signer):
     """itsdangerous' HMAC signer with a short, case-insensitive signature."""
 
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        # The same HMAC of the salt every time: derived once per key (a signer is cached per
+        # purpose and key list, and every inbound reply is verified at RCPT).
+        cache: dict[str | bytes | None, bytes] = self.__dict__.setdefault("_derived", {})
+        if secret_key not in cache:
+            cache[secret_key] = super().derive_key(secret_key)
+        return cache[secret_key]
+
     def get_signature(self, value: str | bytes) -> bytes:
         mac = hmac.new(self.derive_key(), _bytes(value), self.digest_method).digest()
         return _b32(mac[:SIGNATURE_BYTES]).encode()
@@ -118,6 +127,11 @@ def _int5(value: int) -> bytes:
 
 
 def _signer(purpose: Purpose, keys: Sequence[str]) -> _Base32Signer:
+    return _cached_signer(purpose, tuple(keys))
+
+
+@lru_cache(maxsize=64)
+def _cached_signer(purpose: Purpose, keys: tuple[str, ...]) -> _Base32Signer:
     # itsdangerous wants oldest first and signs with the last; our settings list newest first.
     return _Base32Signer(list(reversed(keys)), salt=f"relay.{purpose}", key_derivation="hmac")
 

@@ -28,8 +28,13 @@ _T = cast(Table, InboundMessage.__table__)
 _DIALECTS = {"postgresql": postgresql, "sqlite": sqlite}
 MAX_BATCH = 200
 # Batches being written at once: a commit's round trip (and its WAL flush) no longer holds up the
-# requests that arrive meanwhile, which form the next batch on another connection.
+# requests that arrive meanwhile, which form the next batch on another connection. That suits the
+# webhook door, where the answer to each request waits for its commit. The SMTP door writes one
+# batch at a time (SMTP_IN_FLIGHT): a client spends three more round trips on each message, so the
+# next batch has time to grow, and fewer, larger batches cut its cost per message by a quarter
+# (bench.inbound, 32 connections: 2,150 emails/s with 3 in flight, 2,900 with 1).
 IN_FLIGHT = 3
+SMTP_IN_FLIGHT = 1
 HAND_OFF_CHUNK = 10  # a broker message of up to 10 inputs: a burst spreads over the worker threads
 
 
@@ -139,9 +144,10 @@ def hand_off(*message_ids: int) -> None:
 
 class Batcher:
     """Group commit for an event loop: concurrent `store` calls share one INSERT and one commit,
-    with up to IN_FLIGHT batches written at once."""
+    with up to `in_flight` batches written at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, in_flight: int = IN_FLIGHT) -> None:
+        self.in_flight = in_flight
         self._pending: list[tuple[dict[str, Any], asyncio.Future[tuple[int, bool]]]] = []
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -172,7 +178,7 @@ class Batcher:
 
     async def _run(self) -> None:
         assert self._wake is not None
-        slots = asyncio.Semaphore(IN_FLIGHT)
+        slots = asyncio.Semaphore(self.in_flight)
         while True:
             await self._wake.wait()
             self._wake.clear()
