@@ -217,13 +217,22 @@ def _no_shows(session: Session, viewer: Viewer, school: School, now: datetime) -
     for row in rows:
         check(row, row.date, row, meets_on(row, row.date))
     window = [(first + timedelta(days=n)) for n in range(NO_SHOW_WINDOW_DAYS)]
-    window_days = [(on, on.isoformat(), WEEKDAYS[on.weekday()]) for on in window]
+    meeting: dict[tuple[str, date, date], frozenset[str]] = {}  # per schedule: few distinct ones
+
+    def meeting_days(placement: Any) -> frozenset[str]:
+        """The window's dates (ISO) the placement meets on."""
+        key = (placement.weekdays, max(placement.start_date, first), min(placement.end_date, today))
+        if key not in meeting:
+            weekdays, since, until = key[0].split(), key[1], key[2]
+            meeting[key] = frozenset(
+                on.isoformat() for on in window if WEEKDAYS[on.weekday()] in weekdays and since <= on <= until
+            )
+        return meeting[key]
+
     for placement in placements:  # the days it meets on without a row: nobody checked in
-        weekdays = placement.weekdays.split()
-        known = set(placement.dates.split(",")) if placement.dates else set()
-        for on, iso, weekday in window_days:
-            if weekday in weekdays and placement.start_date <= on <= placement.end_date and iso not in known:
-                check(placement, on, None, True)
+        known = placement.dates.split(",") if placement.dates else ()
+        for iso in meeting_days(placement).difference(known):
+            check(placement, date.fromisoformat(iso), None, True)
     flagged = [
         NoShows(students[sid], len(dates), sorted(dates))
         for sid, dates in missed.items()
