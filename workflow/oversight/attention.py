@@ -22,18 +22,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, and_, cast, func, select, union
+from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import Session, joinedload
 
-from workflow.attendance.days import at_local, local
+from workflow.attendance.days import local
 from workflow.compliance import required_kinds
 from workflow.models import (
-    WEEKDAYS,
     ComplianceDocument,
-    InternshipDay,
     InternshipRequest,
     Opportunity,
     Person,
@@ -43,14 +40,12 @@ from workflow.models import (
     School,
 )
 from workflow.oversight.attention_days import DayItem, MentorWaiting, days_needing_attention
+from workflow.oversight.no_shows import NO_SHOW_WINDOW_DAYS, NO_SHOWS_TO_FLAG, NoShows, repeated_no_shows
 from workflow.oversight.today import (
     PersonRef,
-    Presence,
-    meets_on,
     person_ref,
-    presence_of,
 )
-from workflow.oversight.viewer import Viewer, days_in_scope, deciding_scope, placement_scope
+from workflow.oversight.viewer import Viewer, deciding_scope
 from workflow.requests.states import OPEN, State
 
 __all__ = [  # DayItem and MentorWaiting live in attention_days, and are Attention's too
@@ -70,17 +65,8 @@ __all__ = [  # DayItem and MentorWaiting live in attention_days, and are Attenti
     "needs_attention",
 ]
 
-NO_SHOW_WINDOW_DAYS = 14
-NO_SHOWS_TO_FLAG = 2
 EXPIRING_WITHIN = timedelta(days=30)
 SHOWN = 20  # the first items of each list on the page and in the API by default
-
-
-@dataclass(frozen=True)
-class NoShows:
-    student: PersonRef
-    count: int
-    dates: list[date]
 
 
 @dataclass(frozen=True)
@@ -148,98 +134,6 @@ class Attention:
             "starts": sum(1 for d in self.decisions if d.kind == "start"),
             "compliance": len(self.compliance),
         } | self.totals
-
-
-def _no_shows(session: Session, viewer: Viewer, school: School, now: datetime) -> list[NoShows]:
-    """Students with NO_SHOWS_TO_FLAG or more no-shows in the window. Read as plain rows: the
-    placements, each with the dates in the window it has a day on (one string, not a row per day:
-    a large school has ten thousand days in the window, nearly all checked in), and the window's
-    days without a check-in (a day with one is never a no-show)."""
-    today = local(now, school).date()
-    first = today - timedelta(days=NO_SHOW_WINDOW_DAYS - 1)
-    in_window = and_(InternshipDay.date >= first, InternshipDay.date <= today)
-    placements = session.execute(
-        select(
-            Placement.id,
-            Placement.student_id,
-            Placement.weekdays,
-            Placement.start_time,
-            Placement.start_date,
-            Placement.end_date,
-            Person.name,
-            Person.email,
-            func.aggregate_strings(cast(InternshipDay.date, String), ",").label("dates"),
-        )
-        .join(Person, Person.id == Placement.student_id)
-        .outerjoin(InternshipDay, and_(InternshipDay.placement_id == Placement.id, in_window))
-        .where(
-            placement_scope(viewer),
-            Placement.status == PlacementStatus.active,
-            Placement.start_date <= today,
-            Placement.end_date >= first,
-        )
-        .group_by(Placement.id, Person.id)
-    ).all()
-    rows = session.execute(
-        days_in_scope(viewer)
-        .with_only_columns(
-            InternshipDay.placement_id,
-            InternshipDay.date,
-            InternshipDay.status,
-            InternshipDay.check_in_at,
-            InternshipDay.check_out_at,
-            InternshipDay.no_checkout,
-            InternshipDay.confirmed_via,
-            Placement.student_id,
-            Placement.weekdays,
-            Placement.start_time,
-            Placement.start_date,
-            Placement.end_date,
-            Person.name,
-            Person.email,
-        )
-        .join(Person, Person.id == Placement.student_id)
-        .where(in_window, InternshipDay.check_in_at.is_(None))
-    ).all()
-    starts: dict[tuple[date, time], datetime] = {}  # at_local per (date, start time): few distinct ones
-    missed: dict[int, list[date]] = defaultdict(list)
-    students: dict[int, PersonRef] = {}
-
-    def check(placement: Any, on: date, day: Any, scheduled: bool) -> None:
-        start = None
-        if scheduled:
-            key = (on, placement.start_time)
-            start = starts.get(key) or starts.setdefault(key, at_local(on, placement.start_time, school.zone))
-        if presence_of(day, start, now) == Presence.no_show:
-            missed[placement.student_id].append(on)
-            students[placement.student_id] = PersonRef(placement.student_id, placement.name, placement.email)
-
-    for row in rows:
-        check(row, row.date, row, meets_on(row, row.date))
-    window = [(first + timedelta(days=n)) for n in range(NO_SHOW_WINDOW_DAYS)]
-    meeting: dict[tuple[str, date, date], frozenset[str]] = {}  # per schedule: few distinct ones
-
-    def meeting_days(placement: Any) -> frozenset[str]:
-        """The window's dates (ISO) the placement meets on."""
-        key = (placement.weekdays, max(placement.start_date, first), min(placement.end_date, today))
-        if key not in meeting:
-            weekdays, since, until = key[0].split(), key[1], key[2]
-            meeting[key] = frozenset(
-                on.isoformat() for on in window if WEEKDAYS[on.weekday()] in weekdays and since <= on <= until
-            )
-        return meeting[key]
-
-    for placement in placements:  # the days it meets on without a row: nobody checked in
-        known = placement.dates.split(",") if placement.dates else ()
-        for iso in meeting_days(placement).difference(known):
-            check(placement, date.fromisoformat(iso), None, True)
-    flagged = [
-        NoShows(students[sid], len(dates), sorted(dates))
-        for sid, dates in missed.items()
-        if len(dates) >= NO_SHOWS_TO_FLAG
-    ]
-    flagged.sort(key=lambda n: (-n.count, n.student.name))
-    return flagged
 
 
 def decision_counts(session: Session, viewer: Viewer) -> dict[str, int]:
@@ -389,7 +283,7 @@ def needs_attention(session: Session, viewer: Viewer, now: datetime, *, limit: i
     coordinator's."""
     school = session.get_one(School, viewer.school_id)
     days = days_needing_attention(session, viewer, now, limit)
-    no_shows = _no_shows(session, viewer, school, now)
+    no_shows = repeated_no_shows(session, viewer, school, now)
     compliance, expiring = _compliance(session, viewer, school, now, limit) if viewer.is_coordinator else ([], 0)
     return Attention(
         unanswered=days.unanswered,
