@@ -191,7 +191,7 @@ class MentorWaitingOut(Out):
 
 class NoShowsOut(Out):
     student: PersonOut
-    count: int
+    count: int = Field(description="Days in the last 14 with a no-show (a day missed at two placements counts once)")
     dates: list[dt.date]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from tests.support import builders
 from tests.unit import oversight_world as w
 from tests.unit.oversight_world import NOW, TODAY, at
 from workflow import attendance
@@ -309,3 +310,25 @@ def test_a_constant_number_of_queries(
 def test_request_helper_builds_what_it_says(session: Session, world: w.World) -> None:
     start = w.request(session, world.students["Ines In"], world.site_id, State.start_requested)
     assert start.days == "Mon Wed" and session.get_one(Person, start.student_id).role == Role.student
+
+
+def test_no_shows_count_days_not_placements(session: Session, world: w.World) -> None:
+    """A student with two placements on the same days who stays home has missed each day once: the
+    page read "27 no-shows in 14 days" for the demo's Priya."""
+    nora = session.get_one(Person, world.students["Nora Noshow"])
+    first = session.get_one(Placement, world.placements["Nora Noshow"])
+    builders.placement(
+        session,
+        first.school,
+        nora,
+        first.mentor,
+        first.site,
+        weekdays=w.SCHOOL_DAYS,
+        start=time(13),
+        end=time(15),
+        start_date=date(2026, 2, 2),
+        end_date=date(2026, 6, 30),
+    )
+    [flagged] = [n for n in needs_attention(session, world.coordinator, NOW).no_shows if n.student.id == nora.id]
+    assert flagged.count == 10 and len(flagged.dates) == 10 and len(set(flagged.dates)) == 10
+    assert flagged.dates[0] == date(2026, 2, 25) and flagged.dates[-1] == TODAY

@@ -30,7 +30,7 @@ class NoShows:
 
 
 def repeated_no_shows(session: Session, viewer: Viewer, school: School, now: datetime) -> list[NoShows]:
-    """Students with NO_SHOWS_TO_FLAG or more no-shows in the window. Read as plain rows: the
+    """Students with NO_SHOWS_TO_FLAG or more days with a no-show in the window. Read as plain rows: the
     placements, each with the dates in the window it has a day on (one string, not a row per day:
     a large school has ten thousand days in the window, nearly all checked in), and the window's
     days without a check-in (a day with one is never a no-show)."""
@@ -81,7 +81,9 @@ def repeated_no_shows(session: Session, viewer: Viewer, school: School, now: dat
         .where(in_window, InternshipDay.check_in_at.is_(None))
     ).all()
     starts: dict[tuple[date, time], datetime] = {}  # at_local per (date, start time): few distinct ones
-    missed: dict[int, list[date]] = defaultdict(list)
+    # Days, not placements: a student with two placements who stays home has missed one day, and
+    # "27 no-shows in 14 days" read as a mistake.
+    missed: dict[int, set[date]] = defaultdict(set)
     students: dict[int, PersonRef] = {}
 
     def check(placement: Any, on: date, day: Any, scheduled: bool) -> None:
@@ -90,7 +92,7 @@ def repeated_no_shows(session: Session, viewer: Viewer, school: School, now: dat
             key = (on, placement.start_time)
             start = starts.get(key) or starts.setdefault(key, at_local(on, placement.start_time, school.zone))
         if presence_of(day, start, now) == Presence.no_show:
-            missed[placement.student_id].append(on)
+            missed[placement.student_id].add(on)
             students[placement.student_id] = PersonRef(placement.student_id, placement.name, placement.email)
 
     for row in rows:
