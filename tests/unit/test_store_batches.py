@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 import pytest
@@ -37,3 +38,37 @@ def test_clean_keeps_text_any_database_holds() -> None:
     assert store.clean("a\x00b") == "a\ufffdb"
     assert store.clean("\ud800") == "?"
     assert store.clean("Zoë") == "Zoë"
+
+
+def test_answers_wait_for_the_commit_not_for_the_broker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch's requests are answered once it is committed, while its hand-off to the broker (on
+    the same worker thread) is still under way; then the new rows, and only those, are handed off."""
+    release, handed = threading.Event(), []
+
+    def write(rows: list[dict[str, Any]]) -> list[tuple[int, bool]]:
+        return [(n + 101, r["sender"] != "again") for n, r in enumerate(rows)]
+
+    def slow_hand_off(*ids: int) -> None:
+        if ids and ids[0] < 100:  # an earlier test's worker thread, handing off after its answers
+            return
+        release.wait(10)
+        handed.append(ids)
+
+    monkeypatch.setattr(store, "_write", write)
+    monkeypatch.setattr(store, "hand_off", slow_hand_off)
+
+    async def arrive() -> list[tuple[int, bool]]:
+        batcher = store.Batcher()
+        senders = ["a", "again", "c"]
+        calls = [batcher.store(channel="sms", provider_id=s, sender=s, recipient=None) for s in senders]
+        answered = await asyncio.wait_for(asyncio.gather(*calls), timeout=5)
+        assert handed == [], "answered before the broker had the rows"
+        release.set()
+        for _ in range(500):
+            if handed:
+                break
+            await asyncio.sleep(0.01)
+        return answered
+
+    assert asyncio.run(arrive()) == [(101, True), (102, False), (103, True)]
+    assert handed == [(101, 103)]
