@@ -78,7 +78,11 @@ def done(request: Request) -> str | None:
     key = request.query_params.get("done", "")
     if key not in DONE:
         return None
-    counts = {k: int(v) for k, v in request.query_params.items() if k in ("created", "updated") and v.isdigit()}
+    counts = {
+        k: int(v)
+        for k, v in request.query_params.items()
+        if k in ("created", "updated") and v.isascii() and v.isdigit() and len(v) < 10
+    }
     return rendering.render_copy(NOTES, f"done_{key}", {"created": 0, "updated": 0, **counts})
 
 

@@ -129,7 +129,7 @@ def done(query: QueryParams) -> str | None:
     if key not in DONE:
         return None
     count = query.get("n", "1")
-    n = int(count) if count.isdigit() else 1
+    n = int(count) if count.isascii() and count.isdigit() and len(count) < 10 else 1  # "²" is no int
     return rendering.render_copy(NOTES, f"done_{key}", {"n": n})
 
 

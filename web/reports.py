@@ -196,7 +196,7 @@ def attendance_download(staff: SignedIn, request: Request) -> Response:
 
 
 def _id(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and len(text) < 19 else None
+    return int(text) if text and text.isascii() and text.isdigit() and len(text) < 19 else None  # "²" is no int
 
 
 @router.get("/dashboard/reports/feedback")

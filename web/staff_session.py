@@ -110,7 +110,9 @@ def csrf_token(session_id: str) -> str:
 def csrf_ok(session_id: str, token: str | None) -> bool:
     if not token:
         return False
-    return any(hmac.compare_digest(_mac(key, session_id), token) for key in context.current().config.signing_keys)
+    given = token.encode("utf-8", "replace")  # as bytes: compare_digest refuses non-ASCII str
+    keys = context.current().config.signing_keys
+    return any(hmac.compare_digest(_mac(key, session_id).encode(), given) for key in keys)
 
 
 def _mac(key: str, session_id: str) -> str:

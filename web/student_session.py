@@ -16,4 +16,5 @@ def form_token(cookie: str) -> str:
 
 
 def form_token_ok(cookie: str, token: str) -> bool:
-    return hmac.compare_digest(form_token(cookie), token)
+    # As bytes: compare_digest refuses str with non-ASCII characters (TypeError: a 500).
+    return hmac.compare_digest(form_token(cookie).encode(), token.encode("utf-8", "replace"))

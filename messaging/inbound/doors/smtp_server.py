@@ -18,6 +18,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any, AnyStr
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
@@ -32,6 +33,8 @@ NOT_UTF8 = "553 5.1.3 That address is not valid UTF-8; please check it and send 
 # answer to them is a permanent "500 Line too long": accept lines up to this (the message size
 # limit still applies).
 MAX_LINE = 1_000_000
+DATA_LINE_TOO_LONG = "500 Line too long (see RFC5321 4.5.3.1.6)"  # aiosmtpd's words, answered at the end of DATA
+MESSAGE_TOO_BIG = "552 5.3.4 Message too big: please send it smaller, or as a link"
 
 
 # An SMTP path as nearly every client writes it: <dot-atom@dot-atom>, then nothing or parameters
@@ -44,15 +47,32 @@ _SIMPLE_PATH = re.compile(rf"<({_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-
 
 def simple_path(arg: str) -> tuple[str, str] | None:
     """(address, parameters) for a plain `<local@domain> [params]` argument, as aiosmtpd's parser
-    would read it; None for anything else (comments, quoting, routes, literals, odd spacing)."""
+    would read it; None for anything else (comments, quoting, routes, literals, odd spacing, and
+    "=?": aiosmtpd's parser decodes an RFC 2047 encoded word at the start of a local part, so
+    `<=?utf-8?q?reply?=@x>` is reply@x to it)."""
     found = _SIMPLE_PATH.fullmatch(arg)
-    if found is None:
+    if found is None or "=?" in found.group(1):
         return None
     return found.group(1), found.group(2) or ""
 
 
 class RelaySMTP(SMTP):
     line_length_limit = MAX_LINE
+
+    def __init__(self, handler: object, **kwargs: Any) -> None:
+        # A line as long as the whole message may be is accepted (a 2 MB line in a 10 MB message
+        # used to get "500 Line too long", and the message was lost); DATA already buffers that
+        # much. Set before aiosmtpd builds its stream reader, which takes the limit then.
+        self.line_length_limit = max(MAX_LINE, (kwargs.get("data_size_limit") or 0) + 2)
+        super().__init__(handler, **kwargs)
+
+    async def push(self, status: AnyStr) -> None:
+        # A DATA line longer than the line limit is longer than the size limit too: say so, as
+        # for any message over it, rather than aiosmtpd's 500.
+        if isinstance(status, str) and status == DATA_LINE_TOO_LONG:
+            await super().push(MESSAGE_TOO_BIG)
+        else:
+            await super().push(status)
 
     def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
         found = simple_path(arg)

@@ -12,6 +12,7 @@ sweeper finds the row.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -51,6 +52,15 @@ def clean(text: str) -> str:
     return data.decode("utf-8", "replace").replace("\x00", "\ufffd")
 
 
+def key(provider_id: str) -> str:
+    """The provider id as the dedupe key: itself when the column holds it as it came, else a hash
+    of all of it (cut to the column's 250 characters, two long ids with the same start were taken
+    for one input and the second was answered and dropped; cleaned, a NUL and a U+FFFD were one)."""
+    if len(provider_id) <= 250 and clean(provider_id) == provider_id:
+        return provider_id
+    return "sha256:" + hashlib.sha256(provider_id.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _clean_json(value: Any) -> Any:
     if isinstance(value, str):
         return clean(value)
@@ -70,7 +80,7 @@ def _values(
         cleaned["_unclean"] = repr(payload)[:4000]
     return {
         "channel": channel,
-        "provider_id": clean(provider_id)[:250],
+        "provider_id": key(provider_id),
         "sender": clean(sender)[:320],
         "recipient": clean(recipient)[:320] if recipient else None,
         "raw": raw,

@@ -49,6 +49,8 @@ _REPORTED = {
     Status.failed: OutboundEvent.reported_failed,
 }
 MAX_BODY_BYTES = 64 * 1024  # Twilio's requests are a few KB: a 1,600-character SMS with its fields
+MAX_ERROR_CODE = 40  # Twilio's error codes are five digits
+MAX_PROVIDER_ID = 100  # OutboundMessage.provider_id
 UNREACHABLE_CODES = frozenset({"21610", "30003", "30004", "30005", "30006", "30007"})
 
 
@@ -73,9 +75,9 @@ def _signed(request: Request, params: Mapping[str, str]) -> bool:
     cfg = context.current().config
     url = cfg.public_base_url + request.url.path + (f"?{request.url.query}" if request.url.query else "")
     signature = request.headers.get("X-Twilio-Signature", "").encode()
-    if not signature:
-        return False
     token = cfg.twilio_auth_token or ""
+    if not signature or not token:  # no token: anyone could sign with an empty key
+        return False
     if hmac.compare_digest(_signature(token, url, params), signature):
         return True
     return hmac.compare_digest(_signature(token, _other_port_form(url), params), signature)
@@ -86,7 +88,7 @@ async def _form(request: Request) -> dict[str, str] | None:
     Read as Starlette's form parser reads them (names and values percent-decoded as UTF-8 from
     a Latin-1 view of the bytes), without its per-field callbacks."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and (len(declared) > 12 or int(declared) > MAX_BODY_BYTES):
+    if declared.isascii() and declared.isdigit() and (len(declared) > 12 or int(declared) > MAX_BODY_BYTES):
         return None
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -120,10 +122,23 @@ async def sms_inbound(request: Request) -> Response:
     sid = params.get("MessageSid") or params.get("SmsSid")
     if not sid or not params.get("From"):
         return Response("Bad request: MessageSid and From are required.", status_code=400, media_type="text/plain")
-    await _batcher.store(
-        channel="sms", provider_id=sid, sender=params["From"], recipient=params.get("To"), payload=params
-    )
+    try:
+        await _batcher.store(
+            channel="sms", provider_id=sid, sender=params["From"], recipient=params.get("To"), payload=params
+        )
+    except Exception:  # the database is out of reach: say so (Twilio logs it, tries its fallback URL)
+        log.exception("could not store inbound SMS %s", sid[:64])
+        return _unavailable()
     return Response(EMPTY_TWIML, media_type="text/xml")
+
+
+def _unavailable() -> Response:
+    return Response(
+        "Service unavailable: please try again shortly.",
+        status_code=503,
+        media_type="text/plain",
+        headers={"Retry-After": "30"},
+    )
 
 
 _batcher = store.Batcher()
@@ -138,8 +153,13 @@ async def sms_status(request: Request) -> Response:
         return _forbidden()
     message_id = request.query_params.get("m", "")
     status = _STATUS_MAP.get(params.get("MessageStatus", "").lower())
-    if status is not None and message_id.isdigit() and len(message_id) <= 18:  # one of our ids: a BIGINT
-        await run_in_threadpool(record_status, int(message_id), status, params)
+    ours = message_id.isascii() and message_id.isdigit() and len(message_id) <= 18  # a BIGINT ("²" is no int)
+    if status is not None and ours:
+        try:
+            await run_in_threadpool(record_status, int(message_id), status, params)
+        except Exception:
+            log.exception("could not record status %s of outbound message %s", status.value, message_id)
+            return _unavailable()
     return Response(status_code=204)
 
 
@@ -147,12 +167,17 @@ def record_status(message_id: int, status: Status, params: Mapping[str, str], no
     """Apply a delivery status; callbacks come out of order, so a final status never moves back,
     and `sent` only moves a row that was not yet sent. True if the row changed."""
     now = now or utcnow()
-    code = params.get("ErrorCode") or None
+    # Fields as a database holds them: a NUL (Postgres refuses it) becomes U+FFFD, an error code
+    # is cut to a code's length, and a MessageSid that is missing, not clean or too long for its
+    # column leaves the one we have (each of these used to answer 500).
+    code = store.clean(params.get("ErrorCode") or "")[:MAX_ERROR_CODE] or None
     event = _REPORTED[status]
     values: dict[str, object] = {"status": target(event)}
     conditions = [OM.id == message_id, OM.channel == "sms", may(OM.status, event)]
+    sid = params.get("MessageSid") or ""
     if status == Status.sent:
-        values["provider_id"] = params.get("MessageSid")
+        if sid and store.clean(sid) == sid and len(sid) <= MAX_PROVIDER_ID:
+            values["provider_id"] = sid
     else:
         values["final_at"] = now
         if code:
