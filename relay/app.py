@@ -46,6 +46,7 @@ from web import (
     students,
     today,
 )
+from web.body_limit import BodyLimit
 
 log = logging.getLogger(__name__)
 Hook = Callable[[], Any]
@@ -88,6 +89,7 @@ def create_app(
     app.include_router(region_admin.router)  # the region admin's pages, under /region
     for fixes in (days.router, decisions.router, students.router):  # fixing the record, deciding
         app.include_router(fixes)
+    app.add_middleware(BodyLimit)  # a staff request's body is capped before any route reads it
     security.install(app)  # /static, and the security headers on every response
     staff.install(app)  # signed out: to the sign-in page (401 under /api); a write without CSRF: 403
     if runtime.settings.demo:
@@ -124,7 +126,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404 and _wants_page(request):
         return HTMLResponse(rendering.render_page("not_found", {"school": None}), status_code=404)
+    if exc.status_code in (400, 422) and _wants_page(request) and not request.url.path.startswith("/api/"):
+        return _bad_request_page(exc.status_code)  # e.g. a form with two files or too many fields
     return await http_exception_handler(request, exc)
+
+
+def _bad_request_page(status: int) -> Response:
+    """A form a browser sent that could not be read (Starlette's and FastAPI's words are for programs)."""
+    return HTMLResponse(rendering.render_page("bad_request", {"school": None}), status_code=status)
 
 
 async def _invalid_request(request: Request, exc: Exception) -> Response:
@@ -136,6 +145,8 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
         return await _http_error(request, HTTPException(status_code=404))
     if request.url.path.startswith("/api/"):
         return await api.invalid_input(request, exc)  # 400 JSON with the problems in words
+    if _wants_page(request):
+        return _bad_request_page(422)  # a field past its length (maxlength in the form) or of the wrong kind
     return await request_validation_exception_handler(request, exc)
 
 

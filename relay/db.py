@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 import threading
 from typing import Any
@@ -10,6 +12,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+REPLACEMENT = "\ufffd"
+JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")  # json.dumps's escape of NUL (not an escaped backslash's "u0000")
 
 
 class _SerialisedConnection(sqlite3.Connection):
@@ -64,7 +68,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=2 * pool_size,
@@ -73,7 +77,45 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         pool_recycle=1800,
         pool_timeout=30,
         connect_args={"connect_timeout": 10},
+        json_serializer=json_without_nul,
     )
+    _replace_nul(engine)
+    return engine
+
+
+def without_nul(text: str) -> str:
+    return text.replace("\x00", REPLACEMENT) if "\x00" in text else text
+
+
+def json_without_nul(value: Any) -> str:
+    """JSON Postgres can hold: `jsonb` refuses the escape `\\u0000`, so a NUL becomes U+FFFD."""
+    text = json.dumps(value)
+    return JSON_NUL.sub(r"\1\\ufffd", text) if "\\u0000" in text else text
+
+
+def _scrubbed(parameters: Any) -> Any:
+    if isinstance(parameters, dict):
+        if any(isinstance(v, str) and "\x00" in v for v in parameters.values()):
+            return {k: without_nul(v) if isinstance(v, str) else v for k, v in parameters.items()}
+        return parameters
+    if isinstance(parameters, tuple):
+        if any(isinstance(v, str) and "\x00" in v for v in parameters):
+            return tuple(without_nul(v) if isinstance(v, str) else v for v in parameters)
+        return parameters
+    if isinstance(parameters, list):  # executemany: one set of parameters a row
+        return [_scrubbed(row) for row in parameters]
+    return parameters
+
+
+def _replace_nul(engine: Engine) -> None:
+    """Postgres cannot hold a NUL character in text ("A string literal cannot contain NUL"), so a
+    NUL that anyone typed into a form, a search, an API body or a CSV cell would fail the statement
+    and answer 500. Every text parameter's NUL becomes U+FFFD (as `messaging...store.clean` does
+    for the doors); text stays text, and SQLite (which holds NUL) is left as it is."""
+
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _no_nul(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> Any:
+        return statement, _scrubbed(parameters)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -100,7 +142,7 @@ def make_statement_engine(engine: Engine, url: str, *, pool_size: int) -> Engine
     SQLite the main engine, whose transactions queue on the writer lock."""
     if engine.dialect.name != "postgresql":
         return engine
-    return create_engine(
+    statements = create_engine(
         url,
         isolation_level="AUTOCOMMIT",
         pool_reset_on_return=None,
@@ -108,7 +150,10 @@ def make_statement_engine(engine: Engine, url: str, *, pool_size: int) -> Engine
         max_overflow=pool_size,
         pool_recycle=1800,
         connect_args={"connect_timeout": 10},
+        json_serializer=json_without_nul,
     )
+    _replace_nul(statements)
+    return statements
 
 
 def make_session_factory(engine: Engine, **info: Any) -> sessionmaker[Session]:

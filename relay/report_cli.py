@@ -6,12 +6,11 @@ same figures as `GET /api/v1/reports/network` and the region admin's page (count
 
 from __future__ import annotations
 
-import csv
-import json
 from datetime import date
 from typing import TextIO
 
 from relay.runtime import Runtime
+from workflow import exports
 from workflow.base import utcnow
 from workflow.region.network import COLUMNS, network_story
 
@@ -23,11 +22,5 @@ def report(runtime: Runtime, kind: str, fmt: str, out: TextIO, today: date | Non
     assert kind in REPORT_KINDS
     with runtime.sessions() as session:
         rows = [row.as_dict() for row in network_story(session, today or utcnow().date())]
-    if fmt == "json":
-        json.dump(rows, out, indent=2, ensure_ascii=False)
-        out.write("\n")
-        return 0
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+    exports.write(rows, COLUMNS, fmt, out)  # every CSV cell through csv_cell: a region named "=..." stays text
     return 0

@@ -19,6 +19,7 @@ from starlette.datastructures import FormData, QueryParams
 from starlette.exceptions import HTTPException
 
 from messaging import rendering
+from web.paths import LARGEST
 from web.staff import Staff
 from workflow.errors import Refused
 from workflow.oversight import Viewer
@@ -93,12 +94,17 @@ def a_date(text: str) -> date:
 
 
 def ids(form: FormData, field: str) -> list[int]:
-    """The ticked ids of a list; an id that is not a number is answered like a missing one (404)."""
+    """The ticked ids of a list; an id that is not a number, or that no 64-bit column could hold
+    (`-1`, `99999999999999999999`: a database error, a 500, before), is answered like a missing
+    one (404), as `web.paths.Id` answers it in a path."""
     values: Sequence[object] = form.getlist(field)
     try:
-        return [int(str(v)) for v in values]
+        numbers = [int(str(v)) for v in values]
     except ValueError:
         raise HTTPException(status_code=404) from None
+    if any(not 1 <= n <= LARGEST for n in numbers):
+        raise HTTPException(status_code=404)
+    return numbers
 
 
 def text(form: FormData, field: str) -> str:

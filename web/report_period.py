@@ -18,6 +18,7 @@ from workflow import exports
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 366
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # 9999-12-31's week ends past date.max (a 500)
 FORMATS = ("csv", "json")
 T = TypeVar("T")
 
@@ -59,6 +60,10 @@ def period(params: QueryParams, today: date) -> Period:
     except ValueError:
         bad = next(v for v in given.values() if v and not _is_date(v))
         return Period(first, last, False, rendering.render_copy("report_words", "bad_date", {"value": bad[:40]}))
+    far = next((d for d in (since, until) if not EARLIEST <= d <= LATEST), None)
+    if far is not None:
+        limits = {"value": far.isoformat(), "earliest": EARLIEST.year, "latest": LATEST.year}
+        return Period(first, last, False, rendering.render_copy("report_words", "date_out_of_range", limits))
     if until < since:
         return Period(first, last, False, rendering.render_copy("report_words", "dates_backwards", {}))
     if (until - since).days >= MAX_DAYS:

@@ -102,11 +102,14 @@ FORMATS: dict[str, CsvFormat] = {
 
 def parse_csv(raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
     """A CSV file's header and rows (cells by header name, names stripped); ImportFailed if the
-    file is not UTF-8 text or not CSV."""
+    file is not UTF-8 text, holds a NUL character or is not CSV."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFailed([RowError(0, f"the file is not UTF-8 ({exc.reason} at byte {exc.start})")]) from None
+    if "\x00" in text:  # Postgres cannot hold it in text: refused here, not a database error mid-import
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportFailed([RowError(line, "a NUL character (byte 0): is the file a spreadsheet, not CSV?")])
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = [name.strip() for name in reader.fieldnames or []]

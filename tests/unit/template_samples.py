@@ -190,17 +190,20 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "web/form_errors": {},
     "web/api_docs": {"openapi_url": "/openapi.json"},
     "web/api_tokens": {"staff": STAFF, "here": "api_tokens", "tokens": [API_TOKEN], "created": None, "error": None},
-    "web/api_errors": {"max_days": 366, "problems": "status: Input should be 'confirmed' or 'missed'"},
+    "web/api_errors": {"megabytes": 1, "max_days": 366, "problems": "status: Input should be 'confirmed' or 'missed'"},
     "web/link_done": {"outcome": "Thanks: Maya's day is confirmed.", "again": False},
     "web/link_used": {"outcome": "Confirmed by Dr. Ruth Chen by email.", "used_at": NOW},
     "web/link_expired": {},
     "web/link_invalid": {},
     "web/not_found": {},
+    "web/bad_request": {},
     "web/home": {},
     "web/staff_sign_in": {"state": "sent", "email": "casey@lincoln.example", "error": None},
     "web/staff_sign_in_link": {"person": SimpleNamespace(name="Casey Rivera", role="coordinator", region=None)},
     "web/staff_sign_in_link_bad": {"why": "expired", "email": ""},
     "web/staff_forbidden": {},
+    "web/too_large": {},
+    "web/staff_too_large": {},
     "email/sign_in": {
         "sign_in_url": "http://relay.test:8000/dashboard/sign-in/" + "k" * 48,
         "minutes": 15,
@@ -675,7 +678,14 @@ _CHART = bar_chart(
 )
 SAMPLES.update(
     {
-        "web/report_words": {"value": "2026-13-01", "max_days": 366, "since": "Sep 1, 2026", "until": "Dec 31, 2026"},
+        "web/report_words": {
+            "value": "2026-13-01",
+            "max_days": 366,
+            "earliest": 1900,
+            "latest": 2999,
+            "since": "Sep 1, 2026",
+            "until": "Dec 31, 2026",
+        },
         "web/report_hours": {
             **_REPORT,
             "tab": "hours",
