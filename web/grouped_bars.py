@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-WIDTH = 480  # the viewBox; the SVG scales to its box (narrow, so its words stay readable on a phone)
-LABEL_WIDTH = 130
+WIDTH = 360  # the viewBox, about a phone's width: 15-unit words are 13 px there (region.css caps it wider)
+LABEL_WIDTH = 124  # the group labels end 6 before the bars (templates/web/_grouped_bars.html)
 VALUE_WIDTH = 34
-CHAR = 7  # about one character's width at font size 13, to lay the legend out
-BAR = 14
+CHAR = 8  # about one character's width at font size 15, to lay the legend out
+LINE = 21  # a legend line
+BAR = 16
 GAP = 3
 GROUP_GAP = 14
-TOP = 30  # room for the legend
+TOP = 32  # room for the legend
 COLOURS = ("#2354c7", "#e08a1e", "#2e8b57", "#8a5cc2", "#c0392b")  # distinct in greyscale too
 
 
@@ -54,7 +55,7 @@ def legend(series: Sequence[str]) -> list[tuple[str, str, float, float]]:
     for n, name in enumerate(series):
         width = 22 + CHAR * len(name) + 14
         if x + width > WIDTH and x > 10:
-            x, y = 10.0, y + 18
+            x, y = 10.0, y + LINE
         found.append((name, COLOURS[n % len(COLOURS)], x, y))
         x += width
     return found

@@ -220,7 +220,7 @@ def _emails(runtime: Any, to: str, template: str) -> list[OutboundMessage]:
 
 def _table(page: str, index: int = 0) -> list[list[str]]:
     """The cells of the `index`th `table.numbers` of a page, row by row, as text."""
-    table = re.findall(r'<table class="numbers">(.*?)</table>', page, re.S)[index]
+    table = re.findall(r'<table class="numbers[^"]*"[^>]*>(.*?)</table>', page, re.S)[index]
     rows = []
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S):
         cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)

@@ -91,6 +91,8 @@ def test_supply_and_demand_sharing_and_the_region_admin(tmp_path: Path, size: st
         page.screenshot(path=shots / "1-supply-demand.png", full_page=True)
         assert "Recruit first in engineering" in page.inner_text("main"), page.inner_text("p.lead")
         assert page.locator("figure.grouped-chart svg rect").count() > 5, "the chart is drawn without script"
+        label = page.locator("figure.grouped-chart svg text").first.bounding_box()
+        assert label is not None and label["height"] >= 13, "the chart's words are readable on a phone"
         first = page.locator("table.numbers tbody tr").first.inner_text()
         assert first.startswith("engineering"), "the biggest gap first"
         _fits(page, size)

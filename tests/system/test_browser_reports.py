@@ -43,6 +43,8 @@ def test_the_reports_read_at_a_glance(
         box = chart.bounding_box()
         assert box is not None and box["width"] <= int(size) and box["height"] > 100
         assert page.locator("#students-table tbody tr").count() == 2
+        table = page.locator("#students-table").bounding_box()
+        assert table is not None and table["x"] + table["width"] <= int(size), "every number shows, no sideways scroll"
         page.screenshot(path=str(shots / "hours.png"), full_page=True)
         page.get_by_role("link", name="Missed").click()  # sort by missed, then the other way
         page.get_by_role("link", name="Missed ▲").click()
