@@ -124,7 +124,8 @@ def day_page(
         if day is None:
             raise HTTPException(status_code=404)
         form = entered or {
-            "status": "missed" if day.status == DayStatus.missed else "confirmed",
+            # Nothing chosen for a day still open (disputed, waiting): the coordinator decides.
+            "status": {DayStatus.missed: "missed", DayStatus.confirmed: "confirmed"}.get(day.status, ""),
             "check_in": fixing.hhmm(day.check_in_at, where),
             "check_out": fixing.hhmm(day.check_out_at, where),
             "reason": "",

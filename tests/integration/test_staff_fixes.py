@@ -97,6 +97,11 @@ def test_settling_a_disputed_day_needs_a_reason_recounts_hours_and_texts_the_stu
     page = client.get(f"/dashboard/days/{day_id}")
     assert page.status_code == 200 and "Nora Noshow" in page.text and "Disputed" in page.text
     assert 'value="09:00"' in page.text and 'value="15:00"' in page.text  # the school's local time
+    radios = re.findall(r'<input type="radio" name="status"[^>]*>', page.text)
+    assert len(radios) == 2 and not any("checked" in r for r in radios), "a disputed day: the coordinator chooses"
+    unchosen = {"csrf_token": csrf, "check_in": "09:00", "check_out": "13:30", "reason": "Ruth phoned"}
+    refused = client.post(f"/dashboard/days/{day_id}/resolve", data=unchosen)
+    assert refused.status_code == 400 and "Choose what happened" in refused.text
 
     form = {"csrf_token": csrf, "status": "confirmed", "check_in": "09:00", "check_out": "13:30", "reason": "  "}
     refused = client.post(f"/dashboard/days/{day_id}/resolve", data=form)

@@ -111,8 +111,10 @@ def test_a_coordinator_settles_a_dispute_and_approves_two_requests_and_an_adviso
         page.wait_for_selector("h2:has-text('Fix the record')")
         page.screenshot(path=shots / "2-day.png", full_page=True)
         _fits(page, size)
-        page.click("button:has-text('Save the change')")  # no reason: the browser asks for one
+        page.click("button:has-text('Save the change')")  # nothing chosen, no reason: the browser asks
         assert page.url.endswith(f"/dashboard/days/{ids['day']}")
+        assert not page.is_checked("input[name=status][value=confirmed]"), "a disputed day: nothing chosen for you"
+        page.check("input[name=status][value=confirmed]")
         page.get_by_label("Checked out at").fill("14:30")
         page.get_by_label("Reason (kept with the change)").fill("Dr. Chen confirmed by phone: Maya left at 2:30.")
         page.click("button:has-text('Save the change')")
