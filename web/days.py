@@ -125,7 +125,7 @@ def day_page(
             raise HTTPException(status_code=404)
         form = entered or {
             # Nothing chosen for a day still open (disputed, waiting): the coordinator decides.
-            "status": {DayStatus.missed: "missed", DayStatus.confirmed: "confirmed"}.get(day.status, ""),
+            "status": day.status if day.status in (DayStatus.missed, DayStatus.confirmed) else "",
             "check_in": fixing.hhmm(day.check_in_at, where),
             "check_out": fixing.hhmm(day.check_out_at, where),
             "reason": "",

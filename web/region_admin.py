@@ -13,18 +13,16 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 
 from messaging import context, rendering
 from web import grouped_bars, staff_session
 from web.region_staff import RegionAdmin, RegionAdminWithCsrf, SignedInRegionAdmin
-from web.staff import SIGN_IN_PATH
-from workflow import audit
+from web.sign_in import signed_out
 from workflow.region.network import network_story
 from workflow.region.overview import Overview, overview, totals
 
 router = APIRouter(include_in_schema=False)
-CHANNEL = "dashboard"
 
 
 def region_page(name: str, admin: RegionAdmin, here: str, **values: Any) -> HTMLResponse:
@@ -61,11 +59,4 @@ def region_network(admin: SignedInRegionAdmin) -> Response:
 
 @router.post("/region/sign-out")
 def sign_out(admin: RegionAdminWithCsrf) -> Response:
-    now = staff_session.now()
-    with context.current().sessions.begin() as session:
-        row = staff_session.find(session, admin.session_id, now)
-        if row is not None and staff_session.end(session, row, now):
-            audit.record(session, action="staff.signed_out", channel=CHANNEL, now=now, actor=admin.person(session))
-    response = RedirectResponse(f"{SIGN_IN_PATH}?signed_out=1", status_code=303)
-    staff_session.clear_cookie(response)
-    return response
+    return signed_out(admin.session_id, admin.person)

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -226,11 +227,17 @@ async def use_link(token: str, request: Request) -> Response:
 
 @router.post("/dashboard/sign-out")
 def sign_out(staff: SignedInWithCsrf) -> Response:
+    return signed_out(staff.session_id, staff.person)
+
+
+def signed_out(session_id: str, person: Callable[[Session], Person]) -> Response:
+    """End the session `session_id` (audited as `person` signing out, once) and go to the sign-in
+    page without its cookie: for the school staff's dashboard and the region admin's alike."""
     now = staff_session.now()
     with context.current().sessions.begin() as session:
-        row = staff_session.find(session, staff.session_id, now)
+        row = staff_session.find(session, session_id, now)
         if row is not None and staff_session.end(session, row, now):
-            audit.record(session, action="staff.signed_out", channel=CHANNEL, now=now, actor=staff.person(session))
+            audit.record(session, action="staff.signed_out", channel=CHANNEL, now=now, actor=person(session))
     response = RedirectResponse(f"{SIGN_IN_PATH}?signed_out=1", status_code=303)
     staff_session.clear_cookie(response)
     return response

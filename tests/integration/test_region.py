@@ -507,3 +507,17 @@ def _check_region_admin(client: TestClient, world: Any) -> None:
     _as_staff(client, world, world.extra["cora"])
     assert client.get("/api/v1/reports/network").status_code == 403
     assert client.get("/region").status_code == 303
+
+
+def test_a_region_admin_signs_out_for_good(client: TestClient, world: Any) -> None:
+    cookie = _sign_in_region_admin(client, world)
+    token = staff_session.csrf_token(cookie)
+    assert client.post("/region/sign-out", data={}).status_code == 403, "no CSRF token, nothing changed"
+    assert client.get("/region").status_code == 200
+    out = client.post("/region/sign-out", data={"csrf_token": token})
+    assert out.status_code == 303 and out.headers["location"] == "/dashboard/sign-in?signed_out=1"
+    client.cookies.set(staff_session.COOKIE, cookie, domain="testserver.local")  # the old cookie, kept
+    assert client.get("/region").status_code != 200
+    with world.sessions() as session:
+        [audited] = session.scalars(select(AuditEntry).where(AuditEntry.action == "staff.signed_out")).all()
+        assert audited.channel == "dashboard" and audited.actor_id is not None

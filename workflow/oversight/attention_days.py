@@ -14,10 +14,9 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select, text
 from sqlalchemy.orm import Session
 
-from workflow.models import DayStatus, InternshipDay, Placement, Site
+from workflow.models import DayStatus, InternshipDay, Placement
+from workflow.oversight.today import PEOPLE_COLUMNS, PersonRef, mentor_of, student_of, with_people
 from workflow.oversight.today import Mentor as MentorPerson
-from workflow.oversight.today import PersonRef, with_people
-from workflow.oversight.today import Student as StudentPerson
 from workflow.oversight.viewer import Viewer, placement_scope
 
 UNANSWERED_AFTER = timedelta(days=1)  # a mentor asked this long ago without answering needs a look
@@ -71,13 +70,7 @@ ITEM_COLUMNS = (
     InternshipDay.confirmation_requested_at,
     InternshipDay.confirmed_at,
     InternshipDay.mentor_reminded_at,
-    StudentPerson.id.label("student_id"),
-    StudentPerson.name.label("student_name"),
-    StudentPerson.email.label("student_email"),
-    MentorPerson.id.label("mentor_id"),
-    MentorPerson.name.label("mentor_name"),
-    MentorPerson.email.label("mentor_email"),
-    Site.name.label("site"),
+    *PEOPLE_COLUMNS,
 )
 
 
@@ -86,9 +79,9 @@ def day_item(row: Any) -> DayItem:
     return DayItem(
         day_id=row.id,
         date=row.date,
-        student=PersonRef(row.student_id, row.student_name, row.student_email),
+        student=student_of(row),
         site=row.site,
-        mentor=PersonRef(row.mentor_id, row.mentor_name, row.mentor_email),
+        mentor=mentor_of(row),
         status=DayStatus(row.status),
         check_in_at=row.check_in_at,
         check_out_at=row.check_out_at,

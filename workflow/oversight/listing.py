@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from workflow.models import InternshipDay, Person, Placement, School, Site
 from workflow.oversight.viewer import Viewer, placement_scope, student_scope
+from workflow.reports.days import RECORDED_COLUMNS
 
 Student = aliased(Person, name="student")
 Mentor = aliased(Person, name="mentor")
@@ -51,15 +52,7 @@ def _query(viewer: Viewer) -> Select[*tuple[Any, ...]]:
             Student.email,
             Site.name,
             Mentor.email,
-            InternshipDay.date,
-            InternshipDay.check_in_at,
-            InternshipDay.check_out_at,
-            InternshipDay.goals,
-            InternshipDay.hours,
-            InternshipDay.status,
-            InternshipDay.mentor_feedback,
-            InternshipDay.confirmed_via,
-            InternshipDay.reflection,
+            *RECORDED_COLUMNS,
             Student.name,
             Mentor.name,
         )

@@ -142,13 +142,8 @@ def presence_of(day: DayFacts | None, start: datetime | None, now: datetime) -> 
 # What a line reads, as plain columns: the placement's schedule, its student, mentor and site.
 Student = aliased(Person, name="student")
 Mentor = aliased(Person, name="mentor")
-PLACEMENT_COLUMNS = (
-    Placement.id.label("placement_id"),
-    Placement.weekdays,
-    Placement.start_time,
-    Placement.end_time,
-    Placement.start_date,
-    Placement.end_date,
+# The placement's people and site, as `with_people` joins them (read back by `student_of`, `mentor_of`).
+PEOPLE_COLUMNS = (
     Student.id.label("student_id"),
     Student.name.label("student_name"),
     Student.email.label("student_email"),
@@ -156,6 +151,15 @@ PLACEMENT_COLUMNS = (
     Mentor.name.label("mentor_name"),
     Mentor.email.label("mentor_email"),
     Site.name.label("site"),
+)
+PLACEMENT_COLUMNS = (
+    Placement.id.label("placement_id"),
+    Placement.weekdays,
+    Placement.start_time,
+    Placement.end_time,
+    Placement.start_date,
+    Placement.end_date,
+    *PEOPLE_COLUMNS,
 )
 DAY_COLUMNS = (
     InternshipDay.id,
@@ -181,6 +185,16 @@ def with_people(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     )
 
 
+def student_of(row: Any) -> PersonRef:
+    """The student of a row with PEOPLE_COLUMNS."""
+    return PersonRef(row.student_id, row.student_name, row.student_email)
+
+
+def mentor_of(row: Any) -> PersonRef:
+    """The mentor of a row with PEOPLE_COLUMNS."""
+    return PersonRef(row.mentor_id, row.mentor_name, row.mentor_email)
+
+
 def meets_on(placement: Any, day: date) -> bool:
     """`Placement.meets_on` for a row of the placement's columns."""
     return placement.start_date <= day <= placement.end_date and WEEKDAYS[day.weekday()] in placement.weekdays.split()
@@ -196,9 +210,9 @@ def _line(placement: Any, day: Any, today: date, at: Callable[[time], datetime],
     return TodayLine(
         day_id=day.id if day else None,
         placement_id=placement.placement_id,
-        student=PersonRef(placement.student_id, placement.student_name, placement.student_email),
+        student=student_of(placement),
         site=placement.site,
-        mentor=PersonRef(placement.mentor_id, placement.mentor_name, placement.mentor_email),
+        mentor=mentor_of(placement),
         scheduled_start=start,
         scheduled_end=end,
         unscheduled=not scheduled,

@@ -37,6 +37,18 @@ FIELDS = (
     "confirmed_via",
     "reflection",
 )
+# A recorded day's own fields of FIELDS, in that order (the rest are its placement's).
+RECORDED_COLUMNS = (
+    InternshipDay.date,
+    InternshipDay.check_in_at,
+    InternshipDay.check_out_at,
+    InternshipDay.goals,
+    InternshipDay.hours,
+    InternshipDay.status,
+    InternshipDay.mentor_feedback,
+    InternshipDay.confirmed_via,
+    InternshipDay.reflection,
+)
 Student, Mentor = aliased(Person, name="student"), aliased(Person, name="mentor")
 
 
@@ -113,15 +125,7 @@ def attendance_rows(
     query = (
         select(
             InternshipDay.placement_id,
-            InternshipDay.date,
-            InternshipDay.check_in_at,
-            InternshipDay.check_out_at,
-            InternshipDay.goals,
-            InternshipDay.hours,
-            InternshipDay.status,
-            InternshipDay.mentor_feedback,
-            InternshipDay.confirmed_via,
-            InternshipDay.reflection,
+            *RECORDED_COLUMNS,
         )
         .join(Placement, Placement.id == InternshipDay.placement_id)
         .join(School, School.id == Placement.school_id)

@@ -14,7 +14,7 @@ from workflow.models import InternshipRequest, Opportunity, Person, Role
 from workflow.notifications import Category, Happened, Link, Notification, Result
 from workflow.people import coordinators
 from workflow.requests.queries import can_see, has_room, place_in_line, places_taken, pursuers
-from workflow.requests.states import OPEN, Event, State, hold, lock_site, move
+from workflow.requests.states import OPEN, Event, State, hold, lock_site, move, move_on_its_own
 
 DECIDE_TTL = timedelta(days=21)
 
@@ -240,16 +240,7 @@ def offer_next(session: Session, opportunity: Opportunity, now: datetime) -> lis
         locked = session.get(Opportunity, request.opportunity_id, with_for_update=True, populate_existing=True)
         if locked is None or not has_room(session, locked):
             continue
-        move(request, Event.offer, now)
-        audit.record(
-            session,
-            action="request.offered",
-            channel="system",
-            now=now,
-            object_type="request",
-            object_id=request.id,
-            school_id=request.school_id,
-        )
+        move_on_its_own(session, request, Event.offer, "request.offered", now)
         notes.append(to_student(request, "request_offered"))
         notes += _decide_email(session, request)
     return notes

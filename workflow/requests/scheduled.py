@@ -9,12 +9,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow import audit
 from workflow.models import InternshipRequest, Opportunity
 from workflow.notifications import Category, Notification
 from workflow.requests.asking import offer_next, to_coordinators, to_student
 from workflow.requests.starting import decider_of, start_email
-from workflow.requests.states import Event, State, hold, move
+from workflow.requests.states import Event, State, hold, move_on_its_own
 
 REMIND_BEFORE_END = timedelta(days=3)
 
@@ -36,16 +35,7 @@ def pursuit_jobs(session: Session, now: datetime) -> list[Notification]:
             hold(session, request)
             if request.status != State.pursuing:  # it moved on (started, withdrawn) meanwhile
                 continue
-            move(request, Event.lapse, now)
-            audit.record(
-                session,
-                action="request.expired",
-                channel="system",
-                now=now,
-                object_type="request",
-                object_id=request.id,
-                school_id=request.school_id,
-            )
+            move_on_its_own(session, request, Event.lapse, "request.expired", now)
             notes.append(to_student(request, "pursuit_ended"))
             notes += to_coordinators(session, request, "email/pursuit_ended", Category.notice)
             notes += _to_mentor_pursuit_ended(request)

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow import audit
 from workflow.errors import Refused
 from workflow.models import InternshipRequest, Site
 
@@ -72,6 +73,22 @@ def move(request: InternshipRequest, event: Event, now: datetime) -> State:
     target = check(request, event)
     request.status = target
     request.updated_at = now
+    return target
+
+
+def move_on_its_own(session: Session, request: InternshipRequest, event: Event, action: str, now: datetime) -> State:
+    """A move nobody asked for (a scheduled job, a freed place): made and audited as the system's,
+    in the request's school."""
+    target = move(request, event, now)
+    audit.record(
+        session,
+        action=action,
+        channel="system",
+        now=now,
+        object_type="request",
+        object_id=request.id,
+        school_id=request.school_id,
+    )
     return target
 
 

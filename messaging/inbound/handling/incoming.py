@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from messaging import rendering
 from messaging.models import ActionToken
 from workflow.models import Person
 from workflow.notifications import Notification, Result
@@ -38,6 +39,18 @@ class LinkView:
     comment_label: str | None = None
     template: str = "link_action"  # a page of its own may replace the generic one
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def choice_view(copy_file: str, copy: dict[str, Any], choices: tuple[str, ...]) -> LinkView:
+    """The generic page of a link that asks for one of `choices` and a comment: every text (title,
+    intro, details, each choice's label, the comment's label) comes from the one copy file."""
+    return LinkView(
+        title=rendering.render_copy(copy_file, "title", copy),
+        intro=rendering.render_copy(copy_file, "intro", copy),
+        details=rendering.render_details(copy_file, copy),
+        choices=[(value, rendering.render_copy(copy_file, value, copy)) for value in choices],
+        comment_label=rendering.render_copy(copy_file, "comment_label", copy),
+    )
 
 
 @dataclass(frozen=True)

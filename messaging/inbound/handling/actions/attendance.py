@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from messaging import rendering
-from messaging.inbound.handling.incoming import IncomingReply, LinkResult, LinkView
+from messaging.inbound.handling.incoming import IncomingReply, LinkResult, LinkView, choice_view
 from messaging.inbound.reading import digest_replies
 from messaging.inbound.reading.intent import classify
 from messaging.inbound.reading.sms_keywords import Keyword, Parsed, is_pleasantry, is_question
@@ -142,13 +142,7 @@ class ConfirmDay:
             "zone": person.school.zone,
             "hours": attendance.hours_between(day.check_in_at or now, day.check_out_at or now),
         }
-        return LinkView(
-            title=rendering.render_copy(CONFIRM_COPY, "title", copy),
-            intro=rendering.render_copy(CONFIRM_COPY, "intro", copy),
-            details=rendering.render_details(CONFIRM_COPY, copy),
-            choices=[(value, rendering.render_copy(CONFIRM_COPY, value, copy)) for value in ("confirm", "dispute")],
-            comment_label=rendering.render_copy(CONFIRM_COPY, "comment_label", copy),
-        )
+        return choice_view(CONFIRM_COPY, copy, ("confirm", "dispute"))
 
     def act(
         self, session: Session, token: ActionToken, person: Person | None, form: dict[str, str], now: datetime

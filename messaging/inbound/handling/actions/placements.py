@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from sqlalchemy.orm import Session
 
 from messaging import rendering, student_cookie
-from messaging.inbound.handling.incoming import IncomingReply, LinkResult, LinkView
+from messaging.inbound.handling.incoming import IncomingReply, LinkResult, LinkView, choice_view
 from messaging.inbound.reading.intent import classify
 from messaging.inbound.reading.sms_keywords import Parsed
 from messaging.models import ActionToken
@@ -230,13 +230,7 @@ class DecideRequest:
             "student_school": request.school.name if requests.shared_in(request) else None,
             "problems": _problems(session, request, now) if self.start else [],
         }
-        return LinkView(
-            title=rendering.render_copy(DECIDE_COPY, "title", copy),
-            intro=rendering.render_copy(DECIDE_COPY, "intro", copy),
-            details=rendering.render_details(DECIDE_COPY, copy),
-            choices=[(value, rendering.render_copy(DECIDE_COPY, value, copy)) for value in ("approve", "deny")],
-            comment_label=rendering.render_copy(DECIDE_COPY, "comment_label", copy),
-        )
+        return choice_view(DECIDE_COPY, copy, ("approve", "deny"))
 
     def act(
         self, session: Session, token: ActionToken, person: Person | None, form: dict[str, str], now: datetime
