@@ -12,14 +12,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from messaging import context, rendering
-from web import grouped_bars, staff_session
+from web import grouped_bars, report_period, staff_session
 from web.region_staff import RegionAdmin, RegionAdminWithCsrf, SignedInRegionAdmin
 from web.sign_in import signed_out
-from workflow.region.network import network_story
+from workflow.region.network import COLUMNS, network_story
 from workflow.region.overview import Overview, overview, totals
 
 router = APIRouter(include_in_schema=False)
@@ -51,9 +51,13 @@ def region_overview(admin: SignedInRegionAdmin) -> Response:
 
 
 @router.get("/region/network")
-def region_network(admin: SignedInRegionAdmin) -> Response:
+def region_network(admin: SignedInRegionAdmin, request: Request) -> Response:
+    """The page, or with `?format=csv` (or json) the same rows as a file (`relay report network`)."""
     with context.current().sessions() as session:
         rows = network_story(session, today(), region=admin.region)
+    fmt = report_period.wanted_format(request.query_params)
+    if fmt:
+        return report_period.download("network-story", [row.as_dict() for row in rows], COLUMNS, fmt)
     return region_page("region_network", admin, "network", rows=rows, today=today())
 
 

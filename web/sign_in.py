@@ -146,7 +146,7 @@ async def ask_for_link(request: Request) -> Response:
             request_link(session, email, client, staff_session.now())
 
     await run_in_threadpool(work)
-    return _page("staff_sign_in", state="sent", email=email, error=None)
+    return _page("staff_sign_in", state="sent", email=email, error=None, per_hour=PER_ADDRESS_PER_HOUR)
 
 
 # -- using the link ----------------------------------------------------------------------------------

@@ -470,6 +470,10 @@ def _check_region_admin(client: TestClient, world: Any) -> None:
         ["66.7%", "71.4%"],
         ["2", "2"],
     ]
+    download = client.get("/region/network?format=csv")  # the page's own download: the admin's region
+    assert download.headers["content-type"].startswith("text/csv")
+    assert list(csv.reader(io.StringIO(download.text)))[1:] == [[str(v) for v in row] for row in (bay, overall)]
+    assert [[row[k] for k in COLUMNS] for row in client.get("/region/network?format=json").json()] == [bay, overall]
     out = io.StringIO()
     assert report_cli.report(world, "network", "json", out, today=_today()) == 0
     assert [[row[k] for k in COLUMNS] for row in json.loads(out.getvalue())] == [bay, north, overall]

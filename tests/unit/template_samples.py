@@ -198,7 +198,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "web/not_found": {},
     "web/bad_request": {},
     "web/home": {},
-    "web/staff_sign_in": {"state": "sent", "email": "casey@lincoln.example", "error": None},
+    "web/staff_sign_in": {"state": "sent", "email": "casey@lincoln.example", "error": None, "per_hour": 5},
     "web/staff_sign_in_link": {"person": SimpleNamespace(name="Casey Rivera", role="coordinator", region=None)},
     "web/staff_sign_in_link_bad": {"why": "expired", "email": ""},
     "web/staff_forbidden": {},
