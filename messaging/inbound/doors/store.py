@@ -4,9 +4,8 @@ A row is one INSERT ... ON CONFLICT DO NOTHING: a retry of the same input (Twili
 webhook, an MTA resending after a lost 250) finds its row and changes nothing. The web app and
 the SMTP server store through `Batcher`, which lets concurrent requests share one INSERT and one
 commit (group commit): each request is still answered only after its own row is committed.
-Processing is then handed to the broker by the same worker thread once the answers are on their
-way (an answer waits for its commit, not for the broker too); if that hand-off is lost, the
-sweeper finds the row.
+Processing is then handed to the broker, beside the next batch's INSERT (an answer waits for its
+commit, not for the broker too); if that hand-off is lost, the sweeper finds the row.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, cast
 
 from psycopg.types.json import Jsonb
@@ -184,7 +183,7 @@ class Batcher:
         self._pending: list[tuple[dict[str, Any], asyncio.Future[tuple[int, bool]]]] = []
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
-        self._writing: set[asyncio.Task[None]] = set()  # the loop keeps only a weak reference to a task
+        self._handing_off: set[asyncio.Task[None]] = set()  # batches and hand-offs under way
 
     async def store(
         self,
@@ -220,17 +219,17 @@ class Batcher:
                 await slots.acquire()
                 batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
                 task = asyncio.get_running_loop().create_task(self._store(batch))
-                self._writing.add(task)
+                self._handing_off.add(task)
 
                 def finished(done: asyncio.Task[None], slots: asyncio.Semaphore = slots) -> None:
-                    self._writing.discard(done)
+                    self._handing_off.discard(done)
                     slots.release()
 
                 task.add_done_callback(finished)
 
     async def _store(self, batch: list[tuple[dict[str, Any], asyncio.Future[tuple[int, bool]]]]) -> None:
         try:
-            await _written(batch)
+            results = await run_in_threadpool(_write, [row for row, _ in batch])
         except Exception as exc:
             if len(batch) == 1:
                 if not batch[0][1].done():
@@ -238,38 +237,36 @@ class Batcher:
                 return
             # One bad row must not fail its neighbours: each one alone, so only it fails.
             log.warning("a batch of %s inbound rows failed; storing them one by one", len(batch))
-            for one in batch:
-                try:
-                    await _written([one])
-                except Exception as exc:
-                    if not one[1].done():
-                        one[1].set_exception(exc)
-
-
-async def _written(batch: list[tuple[dict[str, Any], asyncio.Future[tuple[int, bool]]]]) -> None:
-    """Write a batch on a worker thread; its requests get their answers once it is committed."""
-    loop = asyncio.get_running_loop()
-
-    def answer(results: list[tuple[int, bool]]) -> None:
+            await self._one_by_one(batch)
+            return
         for (_, future), result in zip(batch, results, strict=True):
             if not future.done():
                 future.set_result(result)
+        self._hand_off(results)
 
-    await run_in_threadpool(_write_then_hand_off, [row for row, _ in batch], loop, answer)
+    def _hand_off(self, results: list[tuple[int, bool]]) -> None:
+        """Enqueue the new rows' processing beside the next batch's INSERT: the rows are committed
+        (the answer may go), and a request need not wait for the broker too."""
+        new = [row_id for row_id, is_new in results if is_new]
+        if new:
+            task = asyncio.get_running_loop().create_task(run_in_threadpool(hand_off, *new))
+            self._handing_off.add(task)  # the loop keeps only a weak reference to a task
+            task.add_done_callback(self._handing_off.discard)
+
+    async def _one_by_one(self, batch: list[tuple[dict[str, Any], asyncio.Future[tuple[int, bool]]]]) -> None:
+        for row, future in batch:
+            try:
+                results = await run_in_threadpool(_write, [row])
+            except Exception as exc:
+                if not future.done():
+                    future.set_exception(exc)
+            else:
+                if not future.done():
+                    future.set_result(results[0])
+                self._hand_off(results)
 
 
 def _write(rows: list[dict[str, Any]]) -> list[tuple[int, bool]]:
     """Store and commit (one statement on its own connection); the hand-off follows the commit."""
     with context.current().single_statements() as connection:
         return store_many(connection, rows)
-
-
-def _write_then_hand_off(
-    rows: list[dict[str, Any]], loop: asyncio.AbstractEventLoop, answer: Callable[[list[tuple[int, bool]]], None]
-) -> None:
-    """Store a batch, let its requests be answered as soon as it is committed, then enqueue the new
-    rows' processing on the same thread: the answers do not wait for the broker, and a batch costs
-    one trip to the thread pool, not two."""
-    results = _write(rows)
-    loop.call_soon_threadsafe(answer, results)
-    hand_off(*(row_id for row_id, is_new in results if is_new))
