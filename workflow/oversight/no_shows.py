@@ -20,6 +20,16 @@ from workflow.oversight.viewer import Viewer, days_in_scope, placement_scope
 
 NO_SHOW_WINDOW_DAYS = 14
 NO_SHOWS_TO_FLAG = 2
+# What deciding a day's presence needs of its placement and student, in both of the queries below.
+SCHEDULE_COLUMNS = (
+    Placement.student_id,
+    Placement.weekdays,
+    Placement.start_time,
+    Placement.start_date,
+    Placement.end_date,
+    Person.name,
+    Person.email,
+)
 
 
 @dataclass(frozen=True)
@@ -40,13 +50,7 @@ def repeated_no_shows(session: Session, viewer: Viewer, school: School, now: dat
     placements = session.execute(
         select(
             Placement.id,
-            Placement.student_id,
-            Placement.weekdays,
-            Placement.start_time,
-            Placement.start_date,
-            Placement.end_date,
-            Person.name,
-            Person.email,
+            *SCHEDULE_COLUMNS,
             func.aggregate_strings(cast(InternshipDay.date, String), ",").label("dates"),
         )
         .join(Person, Person.id == Placement.student_id)
@@ -69,13 +73,7 @@ def repeated_no_shows(session: Session, viewer: Viewer, school: School, now: dat
             InternshipDay.check_out_at,
             InternshipDay.no_checkout,
             InternshipDay.confirmed_via,
-            Placement.student_id,
-            Placement.weekdays,
-            Placement.start_time,
-            Placement.start_date,
-            Placement.end_date,
-            Person.name,
-            Person.email,
+            *SCHEDULE_COLUMNS,
         )
         .join(Person, Person.id == Placement.student_id)
         .where(in_window, InternshipDay.check_in_at.is_(None))
