@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from messaging import context, outbox, rendering, student_cookie
 from messaging.inbound.doors.store import clean
-from web import form_limits, hours_chart, student_session
+from web import hours_chart, student_session
 from web.paths import Id
 from workflow import browsing, evaluations, requests
 from workflow.attendance.days import local
@@ -129,11 +129,9 @@ def _act(cookie: str | None, form: dict[str, str], action: Action, back: str, ke
     return RedirectResponse(f"{back}{separator}{urlencode(query)}", status_code=303)
 
 
-async def _form(request: Request) -> dict[str, str] | None:
-    """The posted fields, or None when the body is over the size limit."""
-    form = await form_limits.read(request)
-    if form is None:
-        return None
+async def _form(request: Request) -> dict[str, str]:
+    """The posted fields (at most web.body_limit.PUBLIC_FORM_BYTES)."""
+    form = await request.form()
     values: dict[str, str] = {}
     for key, value in form.multi_items():
         text = clean(str(value)[:2000])  # no NUL: Postgres cannot hold it
@@ -264,8 +262,6 @@ def _withdraw(request_id: int) -> Action:
 
 async def _post(request: Request, action: Action, back: str, keep: tuple[str, ...] = ()) -> Response:
     form = await _form(request)
-    if form is None:
-        return form_limits.too_large()
     return await run_in_threadpool(_act, request.cookies.get(student_cookie.COOKIE), form, action, back, keep)
 
 
